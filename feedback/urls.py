@@ -1,0 +1,11 @@
+from django.urls import path
+
+from feedback import views
+
+urlpatterns = [
+    path("", views.item_list_view, name="home"),
+    path("items/new/", views.item_submit_view, name="item-submit"),
+    path("items/<str:key>/", views.item_detail_view, name="item-detail"),
+    path("items/<str:key>/vote/", views.item_vote_view, name="item-vote"),
+    path("items/<str:key>/unvote/", views.item_unvote_view, name="item-unvote"),
+]

@@ -1,0 +1,16 @@
+"""URLs of a tenant's portal host (<slug>.<base domain> or a custom domain)."""
+
+from django.urls import include, path
+
+from portal.views import health_view
+from tenants.admin_sites import tenant_admin_site
+from tenants.views import PortalLoginView, PortalLogoutView, signup_view
+
+urlpatterns = [
+    path("admin/", tenant_admin_site.urls),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),
+    path("accounts/logout/", PortalLogoutView.as_view(), name="logout"),
+    path("accounts/signup/", signup_view, name="signup"),
+    path("healthz", health_view, name="health"),
+    path("", include("feedback.urls")),
+]

@@ -1,0 +1,58 @@
+"""Sign up, log in and log out on a tenant's portal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import LoginView, LogoutView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from tenants.forms import EmailLoginForm, SignUpForm
+from tenants.services import EmailAlreadyRegistered, user_register
+
+
+def safe_next_url(request: HttpRequest, fallback: str = "/") -> str:
+    """The `next` parameter if it stays on this host and scheme, otherwise `fallback`."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+class PortalLoginView(LoginView):
+    template_name = "tenants/login.html"
+    authentication_form = EmailLoginForm
+    redirect_authenticated_user = True
+
+
+class PortalLogoutView(LogoutView):
+    pass
+
+
+def signup_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(safe_next_url(request))
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_register(
+                tenant=request.tenant,
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password"],
+                display_name=form.cleaned_data["display_name"],
+            )
+        except EmailAlreadyRegistered:
+            form.add_error(
+                "email", "An account with this email already exists here. Log in instead."
+            )
+        else:
+            login(request, user, backend="tenants.auth.TenantEmailBackend")
+            messages.success(request, f"Welcome to {request.tenant.name}! You are signed in.")
+            return redirect(safe_next_url(request))
+    return render(
+        request, "tenants/signup.html", {"form": form, "next": safe_next_url(request, "")}
+    )

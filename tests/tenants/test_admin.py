@@ -1,0 +1,165 @@
+import pytest
+
+from feedback.models import FeedbackItem
+from tenants.models import Membership, User
+from tests.conftest import HOST_A, HOST_B, PLATFORM_HOST, make_client
+from tests.factories import PASSWORD, MembershipFactory, UserFactory, submit_item
+
+CHANGELIST = "/admin/feedback/feedbackitem/"
+
+
+def changelist_titles(response):
+    return sorted(row.title for row in response.context["cl"].result_list)
+
+
+@pytest.mark.django_db
+class TestTenantAdmin:
+    def test_agent_sees_and_edits_only_own_tenant_items(self, client_staff1, item_a, item_b):
+        response = client_staff1.get(CHANGELIST)
+
+        assert response.status_code == 200
+        assert changelist_titles(response) == ["Export invoices as CSV"]
+        assert "SENTINEL-b-item" not in response.content.decode()
+
+    def test_agent_changes_status_of_own_item(self, client_staff1, item_a):
+        response = client_staff1.post(
+            f"{CHANGELIST}{item_a.pk}/change/",
+            {
+                "kind": "idea",
+                "status": "planned",
+                "title": "Export invoices as CSV files",
+                "description": "",
+                "is_public": "on",
+            },
+        )
+
+        assert response.status_code == 302
+        item_a.refresh_from_db()
+        assert (item_a.status, item_a.title, item_a.vote_count) == (
+            "planned",
+            "Export invoices as CSV files",
+            1,
+        )
+
+    def test_staff_of_a_logs_into_admin_on_a_host(self, staff1):
+        client = make_client(HOST_A)
+
+        response = client.post(
+            "/admin/login/?next=/admin/", {"username": "staff1@a.test", "password": PASSWORD}
+        )
+
+        assert response.status_code == 302
+        assert client.get("/admin/").status_code == 200
+
+    def test_portal_user_without_role_cannot_enter_admin(self, client_user1, item_a):
+        response = client_user1.get(CHANGELIST)
+
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+
+    def test_staff_of_b_cannot_enter_a_admin_with_b_credentials(self, staff_b, tenant_a):
+        response = make_client(HOST_A).post(
+            "/admin/login/", {"username": "staff@b.test", "password": PASSWORD}
+        )
+
+        assert response.status_code == 200
+        assert "Please enter the correct" in response.content.decode()
+
+    def test_viewer_can_read_but_not_change(self, tenant_a, item_a):
+        viewer = MembershipFactory(tenant=tenant_a, role=Membership.Role.VIEWER).user
+        client = make_client(HOST_A, viewer)
+
+        assert client.get(CHANGELIST).status_code == 200
+        response = client.post(
+            f"{CHANGELIST}{item_a.pk}/change/",
+            {"kind": "idea", "status": "closed", "title": "changed by viewer"},
+        )
+
+        assert response.status_code == 403
+        item_a.refresh_from_db()
+        assert item_a.status == "new"
+
+    def test_agent_cannot_delete_owner_can(self, client_staff1, tenant_a, item_a):
+        delete_url = f"{CHANGELIST}{item_a.pk}/delete/"
+        assert client_staff1.post(delete_url, {"post": "yes"}).status_code == 403
+        assert FeedbackItem.objects.for_tenant(tenant_a).count() == 1
+
+        owner = MembershipFactory(tenant=tenant_a, role=Membership.Role.OWNER).user
+        assert make_client(HOST_A, owner).post(delete_url, {"post": "yes"}).status_code == 302
+        assert FeedbackItem.objects.for_tenant(tenant_a).count() == 0
+
+    def test_membership_user_choices_are_this_tenants_users(self, tenant_a, user1, user_b):
+        owner = MembershipFactory(tenant=tenant_a, role=Membership.Role.OWNER).user
+
+        response = make_client(HOST_A, owner).get("/admin/tenants/membership/add/")
+
+        choices = list(response.context["adminform"].form.fields["user"].queryset)
+        assert user1 in choices
+        assert user_b not in choices
+
+    def test_adding_a_user_twice_is_a_form_error_not_a_crash(self, tenant_a, staff1):
+        owner = MembershipFactory(tenant=tenant_a, role=Membership.Role.OWNER).user
+
+        response = make_client(HOST_A, owner).post(
+            "/admin/tenants/membership/add/", {"user": staff1.pk, "role": "viewer"}
+        )
+
+        assert response.status_code == 200
+        assert "already exists" in response.content.decode()
+        assert Membership.objects.for_tenant(tenant_a).filter(user=staff1).get().role == "agent"
+
+    def test_posting_another_tenants_user_is_rejected(self, tenant_a, user_b):
+        owner = MembershipFactory(tenant=tenant_a, role=Membership.Role.OWNER).user
+
+        response = make_client(HOST_A, owner).post(
+            "/admin/tenants/membership/add/", {"user": user_b.pk, "role": "owner"}
+        )
+
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+        assert Membership.objects.unscoped().filter(user=user_b).count() == 0
+
+    def test_agent_cannot_grant_roles(self, client_staff1, user1):
+        response = client_staff1.post(
+            "/admin/tenants/membership/add/", {"user": user1.pk, "role": "owner"}
+        )
+
+        assert response.status_code == 403
+        assert Membership.objects.unscoped().filter(user=user1).count() == 0
+
+
+@pytest.mark.django_db
+class TestPlatformAdmin:
+    def test_superuser_on_base_host_sees_every_tenant(self, item_a, item_b):
+        root = User.objects.create_superuser("root@hypercare.test", PASSWORD)
+
+        response = make_client(PLATFORM_HOST, root).get(CHANGELIST)
+
+        assert response.status_code == 200
+        assert changelist_titles(response) == [
+            "Export invoices as CSV",
+            "SENTINEL-b-item Bravo-only",
+        ]
+
+    def test_superuser_manages_tenants(self, tenant_a, tenant_b):
+        root = User.objects.create_superuser("root@hypercare.test", PASSWORD)
+
+        response = make_client(PLATFORM_HOST, root).get("/admin/tenants/tenant/")
+
+        assert [t.slug for t in response.context["cl"].result_list] == ["a", "b"]
+
+    def test_tenant_staff_cannot_use_the_platform_admin(self, staff1, item_a):
+        client = make_client(PLATFORM_HOST)
+
+        response = client.post("/admin/login/", {"username": "staff1@a.test", "password": PASSWORD})
+
+        assert response.status_code == 200
+        assert client.get(CHANGELIST).status_code == 302
+
+    def test_new_item_in_a_appears_in_a_admin_not_b(self, tenant_a, tenant_b, user1):
+        submit_item(tenant_a, user1, title="Only in tenant A admin")
+        agent_b = MembershipFactory(tenant=tenant_b, user=UserFactory(tenant=tenant_b)).user
+
+        response = make_client(HOST_B, agent_b).get(CHANGELIST)
+
+        assert changelist_titles(response) == []

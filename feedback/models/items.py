@@ -1,4 +1,4 @@
-"""Feedback items, their per-tenant ticket numbers, and votes."""
+"""Feedback items and their per-tenant ticket numbers."""
 
 from __future__ import annotations
 
@@ -97,20 +97,3 @@ class TicketCounter(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: {self.last_number}"
-
-
-class Vote(TenantOwnedModel):
-    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="votes")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        constraints: ClassVar = [
-            models.UniqueConstraint(fields=["tenant", "item", "user"], name="vote_one_per_user"),
-        ]
-        indexes: ClassVar = [models.Index(fields=["tenant", "user"], name="vote_by_user")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} -> {self.item_id}"

@@ -1,0 +1,17 @@
+"""Feedback models, one module per topic."""
+
+from feedback.models.items import (
+    DESCRIPTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    FeedbackItem,
+    TicketCounter,
+)
+from feedback.models.votes import Vote
+
+__all__ = [
+    "DESCRIPTION_MAX_LENGTH",
+    "TITLE_MAX_LENGTH",
+    "FeedbackItem",
+    "TicketCounter",
+    "Vote",
+]

@@ -54,11 +54,16 @@ def run(command: list[str], env: dict[str, str] | None = None) -> None:
 
 
 def serve(args: list[str]) -> None:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.local"}
+    address = args[0] if args else "127.0.0.1:8000"
+    port = address.rpartition(":")[2] or "8000"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.local",
+        "PORTAL_PUBLIC_PORT": f":{port}",  # links printed and mailed use the served port
+    }
     manage = [str(PYTHON), "manage.py"]
     run([*manage, "migrate", "--noinput", "-v", "0"], env)
     run([*manage, "seed_demo"], env)
-    address = args[0] if args else "127.0.0.1:8000"
     print(f"\nServing on http://{address} (Ctrl+C stops).", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         run([*manage, "runserver", address, *args[1:]], env)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
-from feedback.models import FeedbackItem, Vote
+from feedback.models import FeedbackItem, StatusChange, Tag, Vote
 from tenants.models import Tenant, User
 
 Sort = Literal["top", "new"]
@@ -39,28 +39,66 @@ def _with_viewer_vote(
     return queryset.annotate(viewer_has_voted=Exists(votes))
 
 
+def _tags_prefetch(tenant: Tenant) -> Prefetch:
+    return Prefetch("tags", queryset=Tag.objects.for_tenant(tenant))
+
+
 def item_list(
     *,
     tenant: Tenant,
     viewer: User | AnonymousUser,
     sort: Sort = "top",
     kind: str | None = None,
+    status: str | None = None,
+    tag: Tag | None = None,
+    text: str = "",
     is_staff: bool = False,
 ) -> QuerySet[FeedbackItem]:
-    """Visible items in a stable order, each annotated with `viewer_has_voted`."""
-    queryset = items_visible_to(tenant=tenant, viewer=viewer, is_staff=is_staff)
+    """Visible items, filtered, in a stable order, each annotated with `viewer_has_voted`.
+
+    Duplicates are left out: their votes live on the item they were merged into.
+    """
+    queryset = items_visible_to(tenant=tenant, viewer=viewer, is_staff=is_staff).exclude(
+        status=FeedbackItem.Status.DUPLICATE
+    )
     if kind:
         queryset = queryset.filter(kind=kind)
-    queryset = queryset.select_related("tenant", "reporter").order_by(*SORT_ORDERINGS[sort])
+    if status:
+        queryset = queryset.filter(status=status)
+    if tag is not None:
+        queryset = queryset.filter(tags=tag)
+    for word in text.split()[:8]:
+        queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    queryset = (
+        queryset.select_related("tenant", "reporter", "component")
+        .prefetch_related(_tags_prefetch(tenant))
+        .order_by(*SORT_ORDERINGS[sort])
+    )
     return _with_viewer_vote(queryset, tenant=tenant, viewer=viewer)
 
 
 def item_get(
     *, tenant: Tenant, viewer: User | AnonymousUser, number: int, is_staff: bool = False
 ) -> FeedbackItem:
-    """One visible item by its ticket number; raises FeedbackItem.DoesNotExist otherwise."""
+    """One visible item by its ticket number, with tags and status history.
+
+    Raises FeedbackItem.DoesNotExist for an unknown number or an item the viewer may not see.
+    """
     queryset = items_visible_to(tenant=tenant, viewer=viewer, is_staff=is_staff)
-    queryset = _with_viewer_vote(
-        queryset.select_related("tenant", "reporter"), tenant=tenant, viewer=viewer
-    )
-    return queryset.get(number=number)
+    history = StatusChange.objects.for_tenant(tenant).select_related("actor")
+    queryset = queryset.select_related(
+        "tenant", "reporter", "component", "duplicate_of"
+    ).prefetch_related(_tags_prefetch(tenant), Prefetch("history", queryset=history))
+    return _with_viewer_vote(queryset, tenant=tenant, viewer=viewer).get(number=number)
+
+
+def tag_get(*, tenant: Tenant, slug: str) -> Tag | None:
+    """The tenant's tag with this slug, or None."""
+    if not slug:
+        return None
+    return Tag.objects.for_tenant(tenant).filter(slug=slug).first()
+
+
+def tags_in_use(*, tenant: Tenant) -> QuerySet[Tag]:
+    """The tenant's tags, for filter menus."""
+    return Tag.objects.for_tenant(tenant)

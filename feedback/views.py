@@ -9,22 +9,25 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from feedback.forms import ItemSubmitForm
+from feedback.forms import KIND_CHOOSER, ItemSubmitForm
+from feedback.keys import number_from_url_key
 from feedback.models import FeedbackItem
-from feedback.selectors import SORT_ORDERINGS, item_get, item_list
+from feedback.selectors import SORT_ORDERINGS, item_get, item_list, tag_get, tags_in_use
 from feedback.services import VotingClosed, item_submit, vote_cast, vote_withdraw
+from feedback.text import single_line
 from tenants.roles import membership_for
 from tenants.views import safe_next_url
 
 
 def _number_from_key(request: HttpRequest, key: str) -> int:
     """ACME-42 -> 42 on ACME's host; any other prefix is simply not found here."""
-    prefix, _, number = key.rpartition("-")
-    if prefix != request.tenant.ticket_prefix or not number.isdigit() or len(number) > 9:
+    number = number_from_url_key(key, request.tenant.ticket_prefix)
+    if number is None:
         raise Http404("No such item.")
-    return int(number)
+    return number
 
 
 def _visible_item(request: HttpRequest, key: str) -> FeedbackItem:
@@ -39,44 +42,80 @@ def _visible_item(request: HttpRequest, key: str) -> FeedbackItem:
         raise Http404("No such item.") from error
 
 
+def _choice(value: str, allowed: list[str]) -> str:
+    """Unknown filter values fall back to "no filter" instead of an error page."""
+    return value if value in allowed else ""
+
+
 def item_list_view(request: HttpRequest) -> HttpResponse:
-    sort = request.GET.get("sort", "top")
-    if sort not in SORT_ORDERINGS:
-        sort = "top"
-    kind = request.GET.get("kind", "")
-    if kind not in FeedbackItem.Kind.values:
-        kind = ""
+    sort = _choice(request.GET.get("sort", ""), list(SORT_ORDERINGS)) or "top"
+    kind = _choice(request.GET.get("kind", ""), FeedbackItem.Kind.values)
+    status = _choice(request.GET.get("status", ""), FeedbackItem.Status.values)
+    tag = tag_get(tenant=request.tenant, slug=request.GET.get("tag", "")[:40])
+    text = single_line(request.GET.get("q", "").replace("\x00", ""))[:200]
     items = item_list(
         tenant=request.tenant,
         viewer=request.user,
         sort=sort,
         kind=kind or None,
+        status=status or None,
+        tag=tag,
+        text=text,
         is_staff=membership_for(request) is not None,
     )
     page = Paginator(items, settings.FEEDBACK_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {
+        "sort": sort,
+        "kind": kind,
+        "status": status,
+        "tag": tag.slug if tag else "",
+        "q": text,
+    }
     return render(
         request,
         "feedback/item_list.html",
-        {"page": page, "sort": sort, "kind": kind, "kinds": FeedbackItem.Kind.choices},
+        {
+            "page": page,
+            **filters,
+            "query_string": urlencode({k: v for k, v in filters.items() if v}),
+            "filter_query": urlencode({k: v for k, v in filters.items() if v and k != "sort"}),
+            "kinds": FeedbackItem.Kind.choices,
+            "statuses": [
+                (s, label) for s, label in FeedbackItem.Status.choices if s != "duplicate"
+            ],
+            "tags": tags_in_use(tenant=request.tenant),
+        },
     )
 
 
 def item_detail_view(request: HttpRequest, key: str) -> HttpResponse:
     item = _visible_item(request, key)
+    if item.status == FeedbackItem.Status.DUPLICATE and item.duplicate_of_id:
+        canonical = item.duplicate_of
+        messages.info(request, f"{item.key} was merged into {canonical.key}.")
+        return redirect("item-detail", key=canonical.key)
     return render(request, "feedback/item_detail.html", {"item": item})
 
 
 @login_required
 def item_submit_view(request: HttpRequest) -> HttpResponse:
-    form = ItemSubmitForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    kind = request.POST.get("kind") or request.GET.get("kind") or ""
+    if kind not in FeedbackItem.Kind.values:
+        # First step: what kind of feedback is it? Each kind has its own form.
+        return render(request, "feedback/item_kind_chooser.html", {"choices": KIND_CHOOSER})
+    form = ItemSubmitForm(request.POST or None, tenant=request.tenant, kind=kind)
     if request.method == "POST" and form.is_valid():
-        item = item_submit(tenant=request.tenant, reporter=request.user, **form.cleaned_data)
+        item = item_submit(tenant=request.tenant, reporter=request.user, **form.submission())
         messages.success(
             request, f"Thank you! Your feedback is {item.key}. Quote it when you contact us."
         )
         return redirect("item-detail", key=item.key)
+    kind_label = FeedbackItem.Kind(kind).label
     return render(
-        request, "feedback/item_submit.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "feedback/item_submit.html",
+        {"form": form, "kind": kind, "kind_label": kind_label},
+        status=400 if form.errors else 200,
     )
 
 

@@ -3,7 +3,10 @@
 from feedback.models.items import (
     DESCRIPTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    Component,
     FeedbackItem,
+    StatusChange,
+    Tag,
     TicketCounter,
 )
 from feedback.models.votes import Vote
@@ -11,7 +14,10 @@ from feedback.models.votes import Vote
 __all__ = [
     "DESCRIPTION_MAX_LENGTH",
     "TITLE_MAX_LENGTH",
+    "Component",
     "FeedbackItem",
+    "StatusChange",
+    "Tag",
     "TicketCounter",
     "Vote",
 ]

@@ -35,6 +35,29 @@ class FeedbackItem(TenantOwnedModel):
         DECLINED = "declined", "Declined"
         DUPLICATE = "duplicate", "Duplicate"
 
+    class Severity(models.TextChoices):
+        S1 = "S1", "S1 critical"
+        S2 = "S2", "S2 high"
+        S3 = "S3", "S3 medium"
+        S4 = "S4", "S4 low"
+
+    class Impact(models.TextChoices):
+        """What the reporter says it does to them; staff turn it into a severity."""
+
+        BLOCKED = "blocked", "I cannot work / it is down"
+        MAJOR = "major", "Major: a workaround is painful"
+        MINOR = "minor", "Minor: there is a workaround"
+        COSMETIC = "cosmetic", "Cosmetic"
+
+    class HttpMethod(models.TextChoices):
+        GET = "GET"
+        POST = "POST"
+        PUT = "PUT"
+        PATCH = "PATCH"
+        DELETE = "DELETE"
+        HEAD = "HEAD"
+        OPTIONS = "OPTIONS"
+
     # Statuses in which new votes make no sense any more.
     VOTING_CLOSED_STATUSES: ClassVar = {Status.CLOSED, Status.DECLINED, Status.DUPLICATE}
 
@@ -43,6 +66,29 @@ class FeedbackItem(TenantOwnedModel):
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
     description = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    severity = models.CharField(max_length=2, choices=Severity.choices, blank=True)
+    impact = models.CharField("reported impact", max_length=10, choices=Impact.choices, blank=True)
+    component = models.ForeignKey(
+        "feedback.Component", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    tags = models.ManyToManyField("feedback.Tag", blank=True, related_name="items")
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    # Structured bug report
+    steps_to_reproduce = models.TextField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    expected_result = models.TextField(max_length=5_000, blank=True)
+    actual_result = models.TextField(max_length=5_000, blank=True)
+    environment = models.CharField("version / environment", max_length=200, blank=True)
+    # Structured integration (API) report
+    api_endpoint = models.CharField("API endpoint", max_length=300, blank=True)
+    http_method = models.CharField(max_length=7, choices=HttpMethod.choices, blank=True)
+    http_status = models.PositiveSmallIntegerField("HTTP status code", null=True, blank=True)
+    request_id = models.CharField(max_length=120, blank=True)
+    error_code = models.CharField(max_length=120, blank=True)
+    api_sample = models.TextField(
+        "request / response sample", max_length=DESCRIPTION_MAX_LENGTH, blank=True
+    )
     is_public = models.BooleanField(
         default=True, help_text="Private items are seen only by their reporter and staff."
     )
@@ -66,6 +112,11 @@ class FeedbackItem(TenantOwnedModel):
         indexes: ClassVar = [
             models.Index(fields=["tenant", "-vote_count", "-id"], name="item_top"),
             models.Index(fields=["tenant", "-created_at", "-id"], name="item_new"),
+            models.Index(fields=["tenant", "status"], name="item_status"),
+            models.Index(
+                fields=["tenant", "api_endpoint", "http_method", "http_status"],
+                name="item_api_surface",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,3 +148,57 @@ class TicketCounter(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: {self.last_number}"
+
+
+class Tag(TenantOwnedModel):
+    """A tenant-defined label staff put on items (e.g. "checkout", "ios")."""
+
+    name = models.CharField(max_length=40)
+    slug = models.SlugField(max_length=40)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["tenant", "slug"], name="tag_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Component(TenantOwnedModel):
+    """A part of the tenant's product that reporters can pick (e.g. "Mobile app")."""
+
+    name = models.CharField(max_length=80)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="component_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusChange(TenantOwnedModel):
+    """One row per status change: who, when, from, to, and what we told the users."""
+
+    item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=FeedbackItem.Status.choices)
+    to_status = models.CharField(max_length=16, choices=FeedbackItem.Status.choices)
+    message = models.TextField("public message", max_length=5_000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+        indexes: ClassVar = [
+            models.Index(fields=["tenant", "item", "created_at"], name="status_change_by_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"

@@ -129,8 +129,8 @@ class TestQueryCounts:
         make_items(tenant_a, user1, size)
         client = make_client(HOST_A)
 
-        # tenant, count, page of items
-        with django_assert_num_queries(3):
+        # tenant, count, page of items, their tags, the tag filter menu
+        with django_assert_num_queries(5):
             assert client.get("/").status_code == 200
 
     @pytest.mark.parametrize("size", [3, 30])
@@ -145,8 +145,8 @@ class TestQueryCounts:
             )
         client = make_client(HOST_A, user1)
 
-        # tenant, session, user, staff membership, count, page of items
-        with django_assert_num_queries(6):
+        # tenant, session, user, staff membership, count, items, their tags, tag menu
+        with django_assert_num_queries(8):
             assert client.get("/").status_code == 200
 
     @pytest.mark.parametrize("size", [3, 30])
@@ -154,8 +154,8 @@ class TestQueryCounts:
         items = make_items(tenant_a, user1, size)
         client = make_client(HOST_A, user1)
 
-        # tenant, session, user, staff membership, item
-        with django_assert_num_queries(5):
+        # tenant, session, user, staff membership, item, its tags, its status history
+        with django_assert_num_queries(7):
             assert client.get(f"/items/{items[0].key}/").status_code == 200
 
 

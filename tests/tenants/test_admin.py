@@ -1,7 +1,8 @@
 import pytest
 
-from feedback.models import FeedbackItem
+from feedback.models import Component, FeedbackItem, StatusChange, Tag
 from tenants.models import Membership, User
+from tests.admin_forms import change_form_data
 from tests.conftest import HOST_A, HOST_B, PLATFORM_HOST, make_client
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, submit_item
 
@@ -21,25 +22,79 @@ class TestTenantAdmin:
         assert changelist_titles(response) == ["Export invoices as CSV"]
         assert "SENTINEL-b-item" not in response.content.decode()
 
-    def test_agent_changes_status_of_own_item(self, client_staff1, item_a):
+    def test_agent_changes_status_of_own_item_with_a_public_message(
+        self, client_staff1, item_a, staff1
+    ):
+        url = f"{CHANGELIST}{item_a.pk}/change/"
+        page = client_staff1.get(url)
+
         response = client_staff1.post(
-            f"{CHANGELIST}{item_a.pk}/change/",
-            {
-                "kind": "idea",
-                "status": "planned",
-                "title": "Export invoices as CSV files",
-                "description": "",
-                "is_public": "on",
-            },
+            url,
+            change_form_data(
+                page,
+                title="Export invoices as CSV files",
+                severity="S2",
+                new_status="planned",
+                status_message="Scheduled for the 4.1 release.",
+            ),
         )
 
         assert response.status_code == 302
         item_a.refresh_from_db()
-        assert (item_a.status, item_a.title, item_a.vote_count) == (
+        assert (item_a.status, item_a.title, item_a.severity, item_a.vote_count) == (
             "planned",
             "Export invoices as CSV files",
+            "S2",
             1,
         )
+        change = StatusChange.objects.for_tenant(item_a.tenant).get(item=item_a)
+        assert (change.from_status, change.to_status, change.actor, change.message) == (
+            "new",
+            "planned",
+            staff1,
+            "Scheduled for the 4.1 release.",
+        )
+
+    def test_status_choices_follow_the_workflow(self, client_staff1, item_a):
+        page = client_staff1.get(f"{CHANGELIST}{item_a.pk}/change/")
+
+        choices = [
+            value for value, _ in page.context["adminform"].form.fields["new_status"].choices
+        ]
+        assert choices == ["", "triaged", "planned", "in_progress", "resolved", "declined"]
+
+    def test_a_status_outside_the_workflow_is_a_form_error(self, client_staff1, item_a):
+        url = f"{CHANGELIST}{item_a.pk}/change/"
+        page = client_staff1.get(url)
+
+        response = client_staff1.post(url, change_form_data(page, new_status="closed"))
+
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+        item_a.refresh_from_db()
+        assert item_a.status == "new"
+        assert StatusChange.objects.for_tenant(item_a.tenant).count() == 0
+
+    def test_security_report_cannot_be_made_public(self, client_staff1, tenant_a, user1):
+        item = submit_item(tenant_a, user1, kind="security", title="Reset link never expires")
+        url = f"{CHANGELIST}{item.pk}/change/"
+        page = client_staff1.get(url)
+
+        response = client_staff1.post(url, change_form_data(page, is_public="on"))
+
+        assert "Security reports always stay private." in response.content.decode()
+        item.refresh_from_db()
+        assert item.is_public is False
+
+    def test_tags_and_components_offered_are_this_tenants(self, client_staff1, item_a, tenant_b):
+        Tag.objects.create(tenant=item_a.tenant, name="Checkout", slug="checkout")
+        Tag.objects.create(tenant=tenant_b, name="Theirs", slug="theirs")
+        Component.objects.create(tenant=tenant_b, name="Their app")
+
+        form = client_staff1.get(f"{CHANGELIST}{item_a.pk}/change/").context["adminform"].form
+
+        assert [t.name for t in form.fields["tags"].queryset] == ["Checkout"]
+        assert list(form.fields["component"].queryset) == []
 
     def test_staff_of_a_logs_into_admin_on_a_host(self, staff1):
         client = make_client(HOST_A)
@@ -163,3 +218,14 @@ class TestPlatformAdmin:
         response = make_client(HOST_B, agent_b).get(CHANGELIST)
 
         assert changelist_titles(response) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["AAA-2", "aaa-2", "#2", "2"])
+def test_admin_finds_an_item_by_its_ticket_key(client_staff1, tenant_a, user1, term):
+    submit_item(tenant_a, user1, title="First of two items")
+    submit_item(tenant_a, user1, title="Second of two items")
+
+    response = client_staff1.get(CHANGELIST, {"q": term})
+
+    assert changelist_titles(response) == ["Second of two items"]

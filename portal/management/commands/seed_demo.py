@@ -6,12 +6,14 @@ import random
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from feedback.models import FeedbackItem
-from feedback.services import item_submit, vote_cast
+from feedback.models import Component, FeedbackItem, Tag
+from feedback.services import item_change_status, item_submit, vote_cast
 from tenants.models import Membership, Tenant, User
 from tenants.resolver import tenant_base_url
 from tenants.services import membership_grant, tenant_create
@@ -153,6 +155,24 @@ DEMO_ITEMS: dict[str, list[tuple[str, str, str, str]]] = {
     ],
 }
 
+STATUS_MESSAGES = {
+    S.PLANNED: "Thanks for reporting! This is planned for the next release.",
+    S.IN_PROGRESS: "We reproduced it and a fix is being worked on.",
+    S.RESOLVED: "Fixed in today's release. Please tell us if you still see it.",
+    S.DECLINED: "We decided against this for now; see the comments for why.",
+}
+TAGS_BY_KIND = {
+    K.BUG: "Regression",
+    K.PERFORMANCE: "Speed",
+    K.INTEGRATION: "API",
+    K.USABILITY: "UX",
+    K.DOCUMENTATION: "Docs",
+}
+COMPONENTS = {
+    "acme": ["Web shop", "Mobile app", "Checkout", "Public API"],
+    "globex": ["Dashboard", "Approvals", "Connectors", "Reports"],
+}
+
 DEMO_TENANTS = [
     {"slug": "acme", "name": "ACME Shop", "ticket_prefix": "ACME", "brand_color": "#c2410c"},
     {
@@ -170,8 +190,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self._user(None, PLATFORM_ADMIN_EMAIL, "Platform admin", superuser=True)
+        platform_url = (
+            f"{settings.PORTAL_SCHEME}://{settings.PORTAL_BASE_DOMAIN}{settings.PORTAL_PUBLIC_PORT}"
+        )
         logins: list[tuple[str, str, str]] = [
-            ("platform admin", PLATFORM_ADMIN_EMAIL, "http://localhost:8000/admin/")
+            ("platform admin", PLATFORM_ADMIN_EMAIL, f"{platform_url}/admin/")
         ]
         for spec in DEMO_TENANTS:
             with transaction.atomic():
@@ -201,6 +224,17 @@ class Command(BaseCommand):
             user, _ = self._user(tenant, email, f"{role.title()} at {tenant.name}")
             if not Membership.objects.for_tenant(tenant).filter(user=user).exists():
                 membership_grant(tenant=tenant, user=user, role=role)
+        agent = User.objects.for_tenant(tenant).get(email=f"agent@{slug}.test")
+        tags = {
+            name: Tag.objects.for_tenant(tenant).get_or_create(
+                tenant=tenant, slug=slugify(name), defaults={"name": name}
+            )[0]
+            for name in set(TAGS_BY_KIND.values())
+        }
+        for position, name in enumerate(COMPONENTS[slug], start=1):
+            Component.objects.for_tenant(tenant).get_or_create(
+                tenant=tenant, name=name, defaults={"position": position}
+            )
         customers = [
             self._user(tenant, f"{name}@{slug}.test", name.title())[0] for name in DEMO_CUSTOMERS
         ]
@@ -221,9 +255,18 @@ class Command(BaseCommand):
                 vote_cast(tenant=tenant, item=item, user=voter)
             # Spread creation over the first three weeks after go-live.
             FeedbackItem.objects.for_tenant(tenant).filter(pk=item.pk).update(
-                status=status,
                 created_at=now - timedelta(days=len(specs) - index, hours=rng.randint(0, 20)),
             )
+            if status != S.NEW:
+                item_change_status(
+                    tenant=tenant,
+                    item=item,
+                    actor=agent,
+                    to_status=status,
+                    message=STATUS_MESSAGES.get(status, ""),
+                )
+            if kind in TAGS_BY_KIND:
+                item.tags.add(tags[TAGS_BY_KIND[kind]])
         return tenant, staff
 
     def _print_summary(self, logins: list[tuple[str, str, str]]) -> None:

@@ -26,5 +26,11 @@ def change_form_data(response: Any, **changes: Any) -> dict[str, Any]:
         management = formset.management_form
         for name in management.fields:
             data[f"{formset.prefix}-{name}"] = management[name].value()
+        for form in formset.initial_forms:
+            # A browser sends every rendered field back, hidden ids included.
+            for name in form.fields:
+                value = _field_value(form, name)
+                if value != "":
+                    data[f"{form.prefix}-{name}"] = getattr(value, "pk", value)
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

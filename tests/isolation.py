@@ -20,6 +20,7 @@ class Victims:
 
     item: Any
     membership: Any
+    comment: Any
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,15 @@ ROUTES: list[Route] = [
     Route("item-detail", "get", lambda v: {"key": v.item.key}),
     Route("item-vote", "post", lambda v: {"key": v.item.key}),
     Route("item-unvote", "post", lambda v: {"key": v.item.key}),
+    Route("comment-post", "post", lambda v: {"key": v.item.key}, data={"body": "hacked"}),
+    Route("comment-edit", "get", lambda v: {"key": v.item.key, "comment_id": v.comment.pk}),
+    Route(
+        "comment-edit",
+        "post",
+        lambda v: {"key": v.item.key, "comment_id": v.comment.pk},
+        data={"body": "hacked"},
+    ),
+    Route("comment-delete", "post", lambda v: {"key": v.item.key, "comment_id": v.comment.pk}),
     Route("admin:feedback_feedbackitem_change", "get", lambda v: {"object_id": v.item.pk}),
     Route(
         "admin:feedback_feedbackitem_change",

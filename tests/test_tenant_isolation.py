@@ -4,7 +4,8 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
-from feedback.models import FeedbackItem, Vote
+from feedback.models import Comment, FeedbackItem, Vote
+from feedback.services import comment_post
 from tenants.models import Membership
 from tests.conftest import HOST_A, make_client
 from tests.isolation import NOT_OBJECT_ROUTES, ROUTES, SENTINEL, Victims
@@ -31,9 +32,16 @@ def test_every_route_is_covered():
 
 @pytest.fixture
 def victims(item_b, staff_b):
-    return Victims(
-        item=item_b, membership=Membership.objects.for_tenant(item_b.tenant).get(user=staff_b)
+    membership = Membership.objects.for_tenant(item_b.tenant).get(user=staff_b)
+    comment = comment_post(
+        tenant=item_b.tenant,
+        item=item_b,
+        author=staff_b,
+        body=f"{SENTINEL} internal note of B",
+        is_internal=True,
+        membership=membership,
     )
+    return Victims(item=item_b, membership=membership, comment=comment)
 
 
 @pytest.fixture(params=["anonymous", "portal user", "staff agent", "staff owner"])
@@ -50,9 +58,12 @@ def actor_client(request, tenant_a, user1):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ROUTES, ids=str)
-def test_tenant_a_cannot_reach_tenant_b(route, actor_client, victims):
+def test_tenant_a_cannot_reach_tenant_b(route, actor_client, victims, tenant_a):
     url = reverse(route.name, kwargs=route.kwargs(victims))
     votes_before = Vote.objects.for_tenant(victims.item.tenant).count()
+    comments_before = list(
+        Comment.objects.for_tenant(victims.item.tenant).values_list("pk", "body", "edited_at")
+    )
 
     response = getattr(actor_client, route.method)(url, route.data or {})
 
@@ -68,3 +79,8 @@ def test_tenant_a_cannot_reach_tenant_b(route, actor_client, victims):
     assert Vote.objects.for_tenant(victims.item.tenant).count() == votes_before
     membership = Membership.objects.for_tenant(victims.item.tenant).get(pk=victims.membership.pk)
     assert membership.role == "agent"
+    assert (
+        list(Comment.objects.for_tenant(victims.item.tenant).values_list("pk", "body", "edited_at"))
+        == comments_before
+    )
+    assert Comment.objects.for_tenant(tenant_a).count() == 0

@@ -6,6 +6,13 @@ from tests.conftest import HOST_A, HOST_B, PLATFORM_HOST, make_client
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, submit_item
 
 CHANGELIST = "/admin/feedback/feedbackitem/"
+# The item form carries the comment inlines; an empty management form for each.
+COMMENT_INLINES_UNCHANGED = {
+    "comments-TOTAL_FORMS": "0",
+    "comments-INITIAL_FORMS": "0",
+    "comments-2-TOTAL_FORMS": "0",
+    "comments-2-INITIAL_FORMS": "0",
+}
 
 
 def changelist_titles(response):
@@ -30,6 +37,7 @@ class TestTenantAdmin:
                 "title": "Export invoices as CSV files",
                 "description": "",
                 "is_public": "on",
+                **COMMENT_INLINES_UNCHANGED,
             },
         )
 

@@ -9,15 +9,72 @@ from django.http import HttpRequest
 from django.utils.text import slugify
 
 from feedback.keys import parse_ticket_number
-from feedback.models import Component, FeedbackItem, StatusChange, Tag
-from feedback.services import TransitionNotAllowed, item_change_status
+from feedback.models import Comment, Component, FeedbackItem, StatusChange, Tag
+from feedback.services import (
+    TransitionNotAllowed,
+    comment_delete,
+    comment_post,
+    item_change_status,
+)
 from feedback.workflow import allowed_next_statuses
 from tenants.admin_sites import (
     PlatformAdmin,
     TenantScopedAdmin,
+    TenantScopedInline,
     platform_admin_site,
     tenant_admin_site,
 )
+from tenants.roles import membership_for
+
+
+class CommentInline(TenantScopedInline, admin.StackedInline):
+    """The whole conversation, internal notes included, read-only; agents can delete."""
+
+    model = Comment
+    extra = 0
+    fields = ["author", "created_at", "edited_at", "is_internal", "body"]
+    readonly_fields = fields
+    verbose_name = "comment"
+    verbose_name_plural = "Comments and internal notes"
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related("author").order_by("created_at", "id")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # new ones through NewCommentInline, which renders the Markdown
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The same rule as the portal's delete button (feedback.services.comment_delete).
+        return self.has_change_permission(request, obj)
+
+
+class NewCommentForm(forms.ModelForm):
+    is_internal = forms.BooleanField(
+        label="Internal note (staff only)",
+        required=False,
+        initial=True,
+        help_text="Untick to post a public reply that the reporter and voters can read.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["body", "is_internal"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+
+class NewCommentInline(TenantScopedInline, admin.StackedInline):
+    """An empty form for one internal note (or public reply), saved through comment_post."""
+
+    model = Comment
+    form = NewCommentForm
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name = "new internal note or reply"
+    verbose_name_plural = "Add an internal note or reply"
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).none()
 
 
 class FeedbackItemAdminForm(forms.ModelForm):
@@ -75,7 +132,7 @@ class FeedbackItemAdminForm(forms.ModelForm):
         return cleaned
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(TenantScopedInline, admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
@@ -90,7 +147,7 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return super().get_queryset(request).for_tenant(request.tenant).select_related("actor")
+        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(FeedbackItem, site=tenant_admin_site)
@@ -112,7 +169,7 @@ class FeedbackItemAdmin(TenantScopedAdmin):
     search_fields = ["title", "description", "reporter__email", "api_endpoint", "request_id"]
     readonly_fields = ["ticket_key", "status", "vote_count", "reporter", "created_at", "updated_at"]
     filter_horizontal = ["tags"]
-    inlines = [StatusChangeInline]
+    inlines = [StatusChangeInline, CommentInline, NewCommentInline]
     fieldsets = [
         (
             None,
@@ -163,6 +220,31 @@ class FeedbackItemAdmin(TenantScopedAdmin):
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [*super().get_exclude(request, obj), "duplicate_of"]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Comment:
+            super().save_formset(request, form, formset, change)
+            return
+        # Through the services: they render and sanitize the Markdown and apply the
+        # same staff rules as the portal. The inlines cannot change existing comments.
+        membership = membership_for(request)
+        formset.save(commit=False)
+        for comment in formset.deleted_objects:
+            comment_delete(
+                tenant=request.tenant,
+                item=form.instance,
+                comment_id=comment.pk,
+                membership=membership,
+            )
+        for comment in formset.new_objects:
+            comment_post(
+                tenant=request.tenant,
+                item=form.instance,
+                author=request.user,
+                body=comment.body,
+                is_internal=comment.is_internal,
+                membership=membership,
+            )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # New items come through the portal or the API, which number and count them.

@@ -4,7 +4,13 @@ from typing import Any
 
 from django import forms
 
-from feedback.models import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, Component, FeedbackItem
+from feedback.models import (
+    COMMENT_BODY_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    Component,
+    FeedbackItem,
+)
 from feedback.text import multi_line, single_line
 from tenants.models import Tenant
 
@@ -159,3 +165,40 @@ class ItemSubmitForm(forms.Form):
             "component": data.get("component"),
             **{k: v for k, v in details.items() if v not in ("", None)},
         }
+
+
+MARKDOWN_HINT = (
+    "Markdown works: **bold**, *italic*, `code`, [links](https://example.com), lists and "
+    "&gt; quotes. HTML is shown as text."
+)
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=MARKDOWN_HINT,
+        error_messages={"required": "Please write something before posting."},
+    )
+
+    def clean_body(self) -> str:
+        body = multi_line(self.cleaned_data["body"])
+        if not body:
+            raise forms.ValidationError("Please write something before posting.")
+        return body
+
+
+class CommentForm(CommentEditForm):
+    """A new comment; staff also get the internal-note checkbox."""
+
+    is_internal = forms.BooleanField(
+        label="Internal note (staff only)",
+        required=False,
+        help_text="Only the team sees internal notes; the reporter and voters do not.",
+    )
+
+    def __init__(self, *args: Any, is_staff: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not is_staff:
+            del self.fields["is_internal"]

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Literal
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from feedback.models import FeedbackItem, StatusChange, Tag, Vote
+from feedback.models import Comment, FeedbackItem, StatusChange, Tag, Vote
 from tenants.models import Tenant, User
 
 Sort = Literal["top", "new"]
@@ -43,6 +59,17 @@ def _tags_prefetch(tenant: Tenant) -> Prefetch:
     return Prefetch("tags", queryset=Tag.objects.for_tenant(tenant))
 
 
+def _with_comment_count(
+    queryset: QuerySet[FeedbackItem], *, tenant: Tenant, is_staff: bool
+) -> QuerySet[FeedbackItem]:
+    """Annotate `comment_count`: the comments this viewer may read (notes for staff only)."""
+    comments = comments_visible_to(tenant=tenant, item=OuterRef("pk"), is_staff=is_staff)
+    counts = comments.order_by().values("item").annotate(count=Count("pk")).values("count")
+    return queryset.annotate(
+        comment_count=Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+    )
+
+
 def item_list(
     *,
     tenant: Tenant,
@@ -74,6 +101,7 @@ def item_list(
         .prefetch_related(_tags_prefetch(tenant))
         .order_by(*SORT_ORDERINGS[sort])
     )
+    queryset = _with_comment_count(queryset, tenant=tenant, is_staff=is_staff)
     return _with_viewer_vote(queryset, tenant=tenant, viewer=viewer)
 
 
@@ -89,6 +117,7 @@ def item_get(
     queryset = queryset.select_related(
         "tenant", "reporter", "component", "duplicate_of"
     ).prefetch_related(_tags_prefetch(tenant), Prefetch("history", queryset=history))
+    queryset = _with_comment_count(queryset, tenant=tenant, is_staff=is_staff)
     return _with_viewer_vote(queryset, tenant=tenant, viewer=viewer).get(number=number)
 
 
@@ -102,3 +131,50 @@ def tag_get(*, tenant: Tenant, slug: str) -> Tag | None:
 def tags_in_use(*, tenant: Tenant) -> QuerySet[Tag]:
     """The tenant's tags, for filter menus."""
     return Tag.objects.for_tenant(tenant)
+
+
+def comments_visible_to(
+    *, tenant: Tenant, item: FeedbackItem | OuterRef, is_staff: bool = False
+) -> QuerySet[Comment]:
+    """Comments on `item` in posting order; internal notes only when `is_staff`.
+
+    The caller has already checked that the viewer may see `item` (item_get).
+    """
+    queryset = Comment.objects.for_tenant(tenant).filter(item=item)
+    if not is_staff:
+        queryset = queryset.filter(is_internal=False)
+    return queryset.order_by("created_at", "id")
+
+
+def comment_thread(
+    *,
+    tenant: Tenant,
+    item: FeedbackItem,
+    viewer: User | AnonymousUser,
+    is_staff: bool = False,
+) -> QuerySet[Comment]:
+    """The visible comments on `item` with their authors, each annotated with
+    `viewer_can_edit` (the viewer's own comment, still inside the edit window)."""
+    queryset = comments_visible_to(tenant=tenant, item=item, is_staff=is_staff)
+    queryset = queryset.select_related("author")
+    if not viewer.is_authenticated:
+        return queryset.annotate(viewer_can_edit=Value(False))
+    window_start = timezone.now() - timedelta(minutes=settings.FEEDBACK_COMMENT_EDIT_WINDOW_MINUTES)
+    return queryset.annotate(
+        viewer_can_edit=ExpressionWrapper(
+            Q(author=viewer, created_at__gte=window_start), output_field=BooleanField()
+        )
+    )
+
+
+def comment_get_own(
+    *,
+    tenant: Tenant,
+    item: FeedbackItem,
+    author: User,
+    comment_id: int,
+    is_staff: bool = False,
+) -> Comment:
+    """The author's own visible comment on `item`; raises Comment.DoesNotExist otherwise."""
+    queryset = comments_visible_to(tenant=tenant, item=item, is_staff=is_staff)
+    return queryset.get(pk=comment_id, author=author)

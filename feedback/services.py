@@ -1,15 +1,25 @@
-"""Writes for feedback: submitting items and casting or withdrawing votes."""
+"""Writes for feedback: submitting items, casting or withdrawing votes, and comments."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from feedback.models import Component, FeedbackItem, StatusChange, TicketCounter, Vote
+from feedback.models import (
+    COMMENT_BODY_MAX_LENGTH,
+    Comment,
+    Component,
+    FeedbackItem,
+    StatusChange,
+    TicketCounter,
+    Vote,
+)
 from feedback.redaction import redact_secrets
 from feedback.text import multi_line, single_line
 from feedback.workflow import is_allowed
-from tenants.models import Tenant, User
+from portal.markdown import render_markdown
+from tenants.models import Membership, Tenant, User
 
 # Structured fields a reporter may fill in, by kind of report; free text is redacted.
 DETAIL_TEXT_FIELDS = ("steps_to_reproduce", "expected_result", "actual_result", "api_sample")
@@ -22,6 +32,14 @@ class VotingClosed(Exception):
 
 class TransitionNotAllowed(Exception):
     """The workflow does not lead from the item's status to the requested one."""
+
+
+class CommentNotAllowed(Exception):
+    """Only the tenant's staff write internal notes."""
+
+
+class CommentEditWindowClosed(Exception):
+    """The comment is older than FEEDBACK_COMMENT_EDIT_WINDOW_MINUTES, so it stays as it is."""
 
 
 def ticket_number_next(*, tenant: Tenant) -> int:
@@ -169,3 +187,87 @@ def item_change_status(
         FeedbackItem.objects.for_tenant(tenant).filter(pk=item.pk).update(status=to_status)
     item.status = to_status
     return change
+
+
+def _comment_body(body: str) -> str:
+    body = multi_line(body)
+    if not body:
+        raise ValueError("A comment needs some text.")
+    if len(body) > COMMENT_BODY_MAX_LENGTH:
+        raise ValueError(f"A comment has at most {COMMENT_BODY_MAX_LENGTH} characters.")
+    return body
+
+
+def comment_post(
+    *,
+    tenant: Tenant,
+    item: FeedbackItem,
+    author: User,
+    body: str,
+    is_internal: bool = False,
+    membership: Membership | None = None,
+) -> Comment:
+    """Add a comment (Markdown, stored with its sanitized HTML) to an item the author can see.
+
+    Raises CommentNotAllowed for an internal note without a staff `membership` in `tenant`,
+    ValueError for an empty or too long body or an item of another tenant.
+    """
+    if item.tenant_id != tenant.pk or author.tenant_id != tenant.pk:
+        raise ValueError("The item and the author must belong to the tenant.")
+    if is_internal and (membership is None or membership.tenant_id != tenant.pk):
+        raise CommentNotAllowed
+    body = _comment_body(body)
+    return Comment.objects.create(
+        tenant=tenant,
+        item=item,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        is_internal=is_internal,
+    )
+
+
+def comment_edit(
+    *,
+    tenant: Tenant,
+    item: FeedbackItem,
+    author: User,
+    comment_id: int,
+    body: str,
+    is_staff: bool = False,
+) -> Comment:
+    """Change the author's own comment on `item` inside the edit window, re-rendering it.
+
+    Raises Comment.DoesNotExist for anyone else's comment (or an internal note once the
+    author is no longer staff), CommentEditWindowClosed after the window, ValueError for
+    an empty or too long body.
+    """
+    body = _comment_body(body)
+    with transaction.atomic():
+        comments = Comment.objects.for_tenant(tenant).filter(item=item, author=author)
+        if not is_staff:
+            comments = comments.filter(is_internal=False)
+        comment = comments.select_for_update().get(pk=comment_id)
+        now = timezone.now()
+        if now > comment.editable_until:
+            raise CommentEditWindowClosed
+        comment.body = body
+        comment.body_html = render_markdown(body)
+        comment.edited_at = now
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+def comment_delete(
+    *, tenant: Tenant, item: FeedbackItem, comment_id: int, membership: Membership | None
+) -> None:
+    """Delete a comment or note on `item`; staff who can edit only.
+
+    Raises Comment.DoesNotExist for anyone else (so the caller answers 404, as for a
+    comment that is not there) and for a comment of another item or tenant.
+    """
+    if membership is None or membership.tenant_id != tenant.pk or not membership.can_edit:
+        raise Comment.DoesNotExist
+    deleted, _ = Comment.objects.for_tenant(tenant).filter(item=item, pk=comment_id).delete()
+    if not deleted:
+        raise Comment.DoesNotExist

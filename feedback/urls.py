@@ -8,4 +8,15 @@ urlpatterns = [
     path("items/<str:key>/", views.item_detail_view, name="item-detail"),
     path("items/<str:key>/vote/", views.item_vote_view, name="item-vote"),
     path("items/<str:key>/unvote/", views.item_unvote_view, name="item-unvote"),
+    path("items/<str:key>/comments/", views.comment_post_view, name="comment-post"),
+    path(
+        "items/<str:key>/comments/<int:comment_id>/edit/",
+        views.comment_edit_view,
+        name="comment-edit",
+    ),
+    path(
+        "items/<str:key>/comments/<int:comment_id>/delete/",
+        views.comment_delete_view,
+        name="comment-delete",
+    ),
 ]

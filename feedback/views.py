@@ -1,4 +1,4 @@
-"""Public portal pages for feedback: list, detail, submit, vote."""
+"""Public portal pages for feedback: list, detail, submit, vote, comment."""
 
 from __future__ import annotations
 
@@ -9,14 +9,32 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from feedback.forms import KIND_CHOOSER, ItemSubmitForm
+from feedback.forms import KIND_CHOOSER, CommentEditForm, CommentForm, ItemSubmitForm
 from feedback.keys import number_from_url_key
-from feedback.models import FeedbackItem
-from feedback.selectors import SORT_ORDERINGS, item_get, item_list, tag_get, tags_in_use
-from feedback.services import VotingClosed, item_submit, vote_cast, vote_withdraw
+from feedback.models import Comment, FeedbackItem
+from feedback.selectors import (
+    SORT_ORDERINGS,
+    comment_get_own,
+    comment_thread,
+    item_get,
+    item_list,
+    tag_get,
+    tags_in_use,
+)
+from feedback.services import (
+    CommentEditWindowClosed,
+    VotingClosed,
+    comment_delete,
+    comment_edit,
+    comment_post,
+    item_submit,
+    vote_cast,
+    vote_withdraw,
+)
 from feedback.text import single_line
 from tenants.roles import membership_for
 from tenants.views import safe_next_url
@@ -88,13 +106,127 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _item_page(
+    request: HttpRequest, item: FeedbackItem, form: CommentForm | None = None, status: int = 200
+) -> HttpResponse:
+    membership = membership_for(request)
+    comments = comment_thread(
+        tenant=request.tenant, item=item, viewer=request.user, is_staff=membership is not None
+    )
+    if form is None and request.user.is_authenticated:
+        form = CommentForm(is_staff=membership is not None)
+    context = {
+        "item": item,
+        "comments": comments,
+        "comment_form": form,
+        "can_delete_comments": membership is not None and membership.can_edit,
+    }
+    return render(request, "feedback/item_detail.html", context, status=status)
+
+
+def _login_to_comment(key: str) -> HttpResponse:
+    return redirect(f"{reverse('login')}?next={reverse('item-detail', kwargs={'key': key})}")
+
+
+def _comments_url(item: FeedbackItem, anchor: str = "comments") -> str:
+    return f"{reverse('item-detail', kwargs={'key': item.key})}#{anchor}"
+
+
 def item_detail_view(request: HttpRequest, key: str) -> HttpResponse:
     item = _visible_item(request, key)
     if item.status == FeedbackItem.Status.DUPLICATE and item.duplicate_of_id:
         canonical = item.duplicate_of
         messages.info(request, f"{item.key} was merged into {canonical.key}.")
         return redirect("item-detail", key=canonical.key)
-    return render(request, "feedback/item_detail.html", {"item": item})
+    return _item_page(request, item)
+
+
+@require_POST
+def comment_post_view(request: HttpRequest, key: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        messages.info(request, "Log in or sign up to comment.")
+        return _login_to_comment(key)
+    item = _visible_item(request, key)
+    membership = membership_for(request)
+    form = CommentForm(request.POST, is_staff=membership is not None)
+    if not form.is_valid():
+        return _item_page(request, item, form=form, status=400)
+    comment = comment_post(
+        tenant=request.tenant,
+        item=item,
+        author=request.user,
+        membership=membership,
+        **form.cleaned_data,
+    )
+    messages.success(request, "Internal note added." if comment.is_internal else "Comment posted.")
+    return redirect(_comments_url(item, f"comment-{comment.pk}"))
+
+
+def _edit_window_closed(request: HttpRequest, item: FeedbackItem, comment: Comment) -> HttpResponse:
+    minutes = settings.FEEDBACK_COMMENT_EDIT_WINDOW_MINUTES
+    messages.error(request, f"Comments can be changed for {minutes} minutes after posting.")
+    return redirect(_comments_url(item, f"comment-{comment.pk}"))
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit_view(request: HttpRequest, key: str, comment_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_to_comment(key)
+    item = _visible_item(request, key)
+    is_staff = membership_for(request) is not None
+    try:
+        comment = comment_get_own(
+            tenant=request.tenant,
+            item=item,
+            author=request.user,
+            comment_id=comment_id,
+            is_staff=is_staff,
+        )
+    except Comment.DoesNotExist as error:
+        raise Http404("No such comment.") from error
+    if timezone.now() > comment.editable_until:
+        return _edit_window_closed(request, item, comment)
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment_edit(
+                tenant=request.tenant,
+                item=item,
+                author=request.user,
+                comment_id=comment.pk,
+                body=form.cleaned_data["body"],
+                is_staff=is_staff,
+            )
+        except CommentEditWindowClosed:  # the window closed while the form was open
+            return _edit_window_closed(request, item, comment)
+        except Comment.DoesNotExist as error:  # deleted by staff meanwhile
+            raise Http404("No such comment.") from error
+        messages.success(request, "Your comment is updated.")
+        return redirect(_comments_url(item, f"comment-{comment.pk}"))
+    return render(
+        request,
+        "feedback/comment_edit.html",
+        {"item": item, "comment": comment, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def comment_delete_view(request: HttpRequest, key: str, comment_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _login_to_comment(key)
+    item = _visible_item(request, key)
+    try:
+        comment_delete(
+            tenant=request.tenant,
+            item=item,
+            comment_id=comment_id,
+            membership=membership_for(request),
+        )
+    except Comment.DoesNotExist as error:
+        raise Http404("No such comment.") from error
+    messages.success(request, "Comment deleted.")
+    return redirect(_comments_url(item))
 
 
 @login_required

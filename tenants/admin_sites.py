@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.forms import AuthenticationForm
@@ -173,6 +174,65 @@ class TenantScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         membership = self._membership(request)
+        return membership is not None and membership.can_manage_tenant
+
+
+class TenantScopedInline(admin.options.InlineModelAdmin):
+    """Base for inlines on the tenant site: rows and choices stay in the host's tenant.
+
+    Saving is left to the parent admin's `save_formset`, which calls the services (and so
+    sets the tenant from the host); role checks follow TenantScopedAdmin.
+    """
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).for_tenant(request.tenant)
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*(super().get_exclude(request, obj) or []), "tenant"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):
+        formset_class = super().get_formset(request, obj, **kwargs)
+        tenant = request.tenant
+
+        class TenantBoundFormSet(formset_class):
+            """Each row's hidden id is looked up inside the tenant (Django uses the model's
+            default manager, which refuses a query without one) and new rows get the tenant
+            before validation."""
+
+            def add_fields(self, form: Any, index: Any) -> None:
+                super().add_fields(form, index)
+                id_field = form.fields.get(self.model._meta.pk.name)
+                if isinstance(id_field, forms.ModelChoiceField):
+                    id_field.queryset = self.model.objects.for_tenant(tenant)
+                if form.instance._state.adding:
+                    form.instance.tenant = tenant
+
+        TenantBoundFormSet.__name__ = formset_class.__name__
+        return TenantBoundFormSet
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        related = db_field.related_model
+        if issubclass(related, TenantOwnedModel):
+            kwargs["queryset"] = related.objects.for_tenant(request.tenant)
+        elif related is User:
+            kwargs["queryset"] = User.objects.for_tenant(request.tenant)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return membership_for(request) is not None
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        membership = membership_for(request)
+        return membership is not None and membership.can_edit
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        membership = membership_for(request)
+        return membership is not None and membership.can_edit
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        membership = membership_for(request)
         return membership is not None and membership.can_manage_tenant
 
 

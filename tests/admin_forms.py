@@ -26,8 +26,8 @@ def change_form_data(response: Any, **changes: Any) -> dict[str, Any]:
         management = formset.management_form
         for name in management.fields:
             data[f"{formset.prefix}-{name}"] = management[name].value()
-        for form in formset.initial_forms:
-            # A browser sends every rendered field back, hidden ids included.
+        for form in formset.forms:
+            # A browser sends every rendered field back, hidden ids and extra forms' defaults.
             for name in form.fields:
                 value = _field_value(form, name)
                 if value != "":

@@ -30,6 +30,10 @@ class Victims:
     def of(self, label: str) -> models.Model:
         return self.objects[label]
 
+    @property
+    def comment(self) -> Any:
+        return self.objects["feedback.comment"]
+
 
 @dataclass(frozen=True)
 class Route:
@@ -44,10 +48,11 @@ class Route:
 
 def _build_victims(item_b: Any, staff_b: Any) -> dict[str, models.Model]:
     from feedback.models import Component, StatusChange, Tag
-    from feedback.services import item_change_status
+    from feedback.services import comment_post, item_change_status
     from tenants.models import Membership
 
     tenant = item_b.tenant
+    membership = Membership.objects.for_tenant(tenant).get(user=staff_b)
     tag = Tag.objects.create(tenant=tenant, name=f"{SENTINEL} tag", slug="sentinel-tag")
     item_b.tags.add(tag)
     item_change_status(
@@ -58,7 +63,15 @@ def _build_victims(item_b: Any, staff_b: Any) -> dict[str, models.Model]:
         "feedback.tag": tag,
         "feedback.component": Component.objects.create(tenant=tenant, name=f"{SENTINEL} part"),
         "feedback.statuschange": StatusChange.objects.for_tenant(tenant).get(item=item_b),
-        "tenants.membership": Membership.objects.for_tenant(tenant).get(user=staff_b),
+        "tenants.membership": membership,
+        "feedback.comment": comment_post(
+            tenant=tenant,
+            item=item_b,
+            author=staff_b,
+            body=f"{SENTINEL} internal note of B",
+            is_internal=True,
+            membership=membership,
+        ),
     }
 
 
@@ -90,6 +103,15 @@ ROUTES: list[Route] = [
     Route("item-vote", "post", lambda v: {"key": v.item.key}),
     Route("item-unvote", "post", lambda v: {"key": v.item.key}),
     *_admin_routes(),
+    Route("comment-post", "post", lambda v: {"key": v.item.key}, data={"body": "hacked"}),
+    Route("comment-edit", "get", lambda v: {"key": v.item.key, "comment_id": v.comment.pk}),
+    Route(
+        "comment-edit",
+        "post",
+        lambda v: {"key": v.item.key, "comment_id": v.comment.pk},
+        data={"body": "hacked"},
+    ),
+    Route("comment-delete", "post", lambda v: {"key": v.item.key, "comment_id": v.comment.pk}),
 ]
 
 # URL patterns (by name, or by pattern text when unnamed) that take no object of a tenant.

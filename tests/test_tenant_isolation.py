@@ -4,7 +4,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
-from feedback.models import FeedbackItem, StatusChange, Tag, Vote
+from feedback.models import Comment, FeedbackItem, StatusChange, Tag, Vote
 from tenants.admin_sites import tenant_admin_site
 from tenants.models import Membership
 from tests.conftest import HOST_A, make_client
@@ -66,9 +66,12 @@ def actor_client(request, tenant_a, user1):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", ROUTES, ids=str)
-def test_tenant_a_cannot_reach_tenant_b(route, actor_client, victims):
+def test_tenant_a_cannot_reach_tenant_b(route, actor_client, victims, tenant_a):
     url = reverse(route.name, kwargs=route.kwargs(victims))
     votes_before = Vote.objects.for_tenant(victims.item.tenant).count()
+    comments_before = list(
+        Comment.objects.for_tenant(victims.item.tenant).values_list("pk", "body", "edited_at")
+    )
 
     response = getattr(actor_client, route.method)(url, route.data or {})
 
@@ -88,3 +91,8 @@ def test_tenant_a_cannot_reach_tenant_b(route, actor_client, victims):
     )
     assert Tag.objects.for_tenant(tenant).count() == 1
     assert StatusChange.objects.for_tenant(tenant).count() == 1
+    assert (
+        list(Comment.objects.for_tenant(tenant).values_list("pk", "body", "edited_at"))
+        == comments_before
+    )
+    assert Comment.objects.for_tenant(tenant_a).count() == 0

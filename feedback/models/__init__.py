@@ -1,5 +1,6 @@
 """Feedback models, one module per topic."""
 
+from feedback.models.comments import COMMENT_BODY_MAX_LENGTH, Comment
 from feedback.models.items import (
     DESCRIPTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -12,8 +13,10 @@ from feedback.models.items import (
 from feedback.models.votes import Vote
 
 __all__ = [
+    "COMMENT_BODY_MAX_LENGTH",
     "DESCRIPTION_MAX_LENGTH",
     "TITLE_MAX_LENGTH",
+    "Comment",
     "Component",
     "FeedbackItem",
     "StatusChange",

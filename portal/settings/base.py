@@ -224,3 +224,5 @@ LOGGING = {
 
 # Portal behaviour
 FEEDBACK_PAGE_SIZE = 20
+# Authors may change their own comment for this long after posting it.
+FEEDBACK_COMMENT_EDIT_WINDOW_MINUTES = env.int("FEEDBACK_COMMENT_EDIT_WINDOW_MINUTES", default=15)

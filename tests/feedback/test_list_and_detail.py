@@ -4,13 +4,30 @@ import pytest
 from django.utils import timezone
 
 from feedback.models import FeedbackItem
-from feedback.services import vote_cast
+from feedback.services import comment_post, vote_cast
 from tests.conftest import HOST_A, make_client
-from tests.factories import UserFactory, submit_item
+from tests.factories import MembershipFactory, UserFactory, submit_item
 
 
 def titles_on(response):
     return [item.title for item in response.context["page"].object_list]
+
+
+def add_comments(tenant, item, author, count, staff=None):
+    """`count` public comments by `author`, and as many internal notes when `staff` is given."""
+    for n in range(count):
+        comment_post(tenant=tenant, item=item, author=author, body=f"Comment **{n}**")
+    if staff is not None:
+        membership = staff.memberships.get()
+        for n in range(count):
+            comment_post(
+                tenant=tenant,
+                item=item,
+                author=staff,
+                body=f"Note {n}",
+                is_internal=True,
+                membership=membership,
+            )
 
 
 def make_items(tenant, reporter, count, start=0):
@@ -125,17 +142,23 @@ class TestQueryCounts:
     """Queries per page stay the same whatever the amount of data."""
 
     @pytest.mark.parametrize("size", [3, 30])
-    def test_list_for_anonymous(self, django_assert_num_queries, tenant_a, user1, size):
-        make_items(tenant_a, user1, size)
+    def test_list_for_anonymous(self, django_assert_num_queries, tenant_a, user1, staff1, size):
+        for item in make_items(tenant_a, user1, size):
+            add_comments(tenant_a, item, user1, 2, staff=staff1)
         client = make_client(HOST_A)
 
-        # tenant, count, page of items, their tags, the tag filter menu
+        # tenant, count, page of items (comment counts are a subquery), their tags, tag menu
         with django_assert_num_queries(5):
-            assert client.get("/").status_code == 200
+            response = client.get("/")
+        assert response.status_code == 200
+        assert {item.comment_count for item in response.context["page"].object_list} == {2}
 
     @pytest.mark.parametrize("size", [3, 30])
-    def test_list_for_signed_in_user(self, django_assert_num_queries, tenant_a, user1, size):
-        make_items(tenant_a, user1, size)
+    def test_list_for_signed_in_user(
+        self, django_assert_num_queries, tenant_a, user1, staff1, size
+    ):
+        for item in make_items(tenant_a, user1, size):
+            add_comments(tenant_a, item, user1, 1, staff=staff1)
         for _ in range(size):
             voter = UserFactory(tenant=tenant_a)
             vote_cast(
@@ -150,13 +173,68 @@ class TestQueryCounts:
             assert client.get("/").status_code == 200
 
     @pytest.mark.parametrize("size", [3, 30])
+    def test_list_for_staff(self, django_assert_num_queries, tenant_a, user1, staff1, size):
+        for item in make_items(tenant_a, user1, size):
+            add_comments(tenant_a, item, user1, 1, staff=staff1)
+        client = make_client(HOST_A, staff1)
+
+        # tenant, session, user, staff membership, count, items, their tags, tag menu
+        with django_assert_num_queries(8):
+            response = client.get("/")
+        assert response.status_code == 200
+        assert {item.comment_count for item in response.context["page"].object_list} == {2}
+
+    @pytest.mark.parametrize("size", [3, 30])
     def test_detail(self, django_assert_num_queries, tenant_a, user1, size):
         items = make_items(tenant_a, user1, size)
         client = make_client(HOST_A, user1)
 
-        # tenant, session, user, staff membership, item, its tags, its status history
-        with django_assert_num_queries(7):
+        # tenant, session, user, staff membership, item, its tags, its history, comments
+        with django_assert_num_queries(8):
             assert client.get(f"/items/{items[0].key}/").status_code == 200
+
+    @pytest.mark.parametrize("size", [3, 30])
+    def test_detail_with_comments(self, django_assert_num_queries, tenant_a, user1, staff1, size):
+        item = submit_item(tenant_a, user1, title="Much discussed item")
+        for _ in range(size):
+            # A different author per comment: authors come with the comments, not one by one.
+            add_comments(tenant_a, item, UserFactory(tenant=tenant_a), 1)
+            other_staff = MembershipFactory(tenant=tenant_a).user
+            comment_post(
+                tenant=tenant_a,
+                item=item,
+                author=other_staff,
+                body="Note",
+                is_internal=True,
+                membership=other_staff.memberships.get(),
+            )
+
+        for client, shown in (
+            (make_client(HOST_A, user1), size),
+            (make_client(HOST_A, staff1), 2 * size),
+        ):
+            # tenant, session, user, staff membership, item with comment count, its tags,
+            # its status history, comments
+            with django_assert_num_queries(8):
+                response = client.get(f"/items/{item.key}/")
+            assert response.status_code == 200
+            assert len(response.context["comments"]) == shown
+            assert response.context["item"].comment_count == shown
+
+    @pytest.mark.parametrize("size", [3, 30])
+    def test_detail_with_comments_for_anonymous(
+        self, django_assert_num_queries, tenant_a, user1, size
+    ):
+        item = submit_item(tenant_a, user1, title="Much discussed item")
+        for _ in range(size):
+            add_comments(tenant_a, item, UserFactory(tenant=tenant_a), 1)
+        client = make_client(HOST_A)
+
+        # tenant, item with comment count, its tags, its status history, comments
+        with django_assert_num_queries(5):
+            response = client.get(f"/items/{item.key}/")
+        assert response.status_code == 200
+        assert response.content.decode().count('class="comment"') == size
 
 
 @pytest.mark.django_db

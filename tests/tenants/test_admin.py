@@ -7,6 +7,13 @@ from tests.conftest import HOST_A, HOST_B, PLATFORM_HOST, make_client
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, submit_item
 
 CHANGELIST = "/admin/feedback/feedbackitem/"
+# The item form carries the comment inlines; an empty management form for each.
+COMMENT_INLINES_UNCHANGED = {
+    "comments-TOTAL_FORMS": "0",
+    "comments-INITIAL_FORMS": "0",
+    "comments-2-TOTAL_FORMS": "0",
+    "comments-2-INITIAL_FORMS": "0",
+}
 
 
 def changelist_titles(response):

@@ -11,7 +11,7 @@ from feedback.models import (
     Component,
     FeedbackItem,
 )
-from feedback.text import multi_line, single_line
+from portal.text import multi_line, single_line
 from tenants.models import Tenant
 
 MINIMUM_TITLE_LENGTH = 8

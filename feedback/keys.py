@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 _MAX_DIGITS = 9
-_KEY = re.compile(rf"\s*(?:([A-Za-z][A-Za-z0-9]*)-|#)?(\d{{1,{_MAX_DIGITS}}})\s*")
+_URL_NUMBER = re.compile(rf"[1-9][0-9]{{0,{_MAX_DIGITS - 1}}}")
+_KEY = re.compile(rf"\s*(?:([A-Za-z][A-Za-z0-9]*)-|#)?([0-9]{{1,{_MAX_DIGITS}}})\s*")
 
 
 def parse_ticket_number(text: str, prefix: str) -> int | None:
@@ -19,8 +20,7 @@ def parse_ticket_number(text: str, prefix: str) -> int | None:
 def number_from_url_key(key: str, prefix: str) -> int | None:
     """The number of a canonical URL key (exact prefix, no leading zeros); None otherwise."""
     head, _, number = key.rpartition("-")
-    if head != prefix or not number.isdigit() or len(number) > _MAX_DIGITS:
-        return None
-    if number != str(int(number)):
+    # ASCII digits only: superscripts and other scripts' digits pass str.isdigit().
+    if head != prefix or not _URL_NUMBER.fullmatch(number):
         return None
     return int(number)

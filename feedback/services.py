@@ -16,9 +16,9 @@ from feedback.models import (
     Vote,
 )
 from feedback.redaction import redact_secrets
-from feedback.text import multi_line, single_line
 from feedback.workflow import is_allowed
 from portal.markdown import render_markdown
+from portal.text import multi_line, single_line
 from tenants.models import Membership, Tenant, User
 
 # Structured fields a reporter may fill in, by kind of report; free text is redacted.
@@ -109,6 +109,8 @@ def item_submit(
     title = redact_secrets(single_line(title))
     if not title:
         raise ValueError("A title is required.")
+    if reporter.tenant_id != tenant.pk:
+        raise ValueError("The reporter must be a user of the tenant.")
     if component is not None and component.tenant_id != tenant.pk:
         raise ValueError("Unknown component.")
     cleaned = _clean_details(details)
@@ -135,6 +137,8 @@ def vote_cast(*, tenant: Tenant, item: FeedbackItem, user: User) -> bool:
     The unique constraint decides between concurrent duplicate votes; the count moves
     only together with an inserted row, so it stays exact. Raises VotingClosed.
     """
+    if item.tenant_id != tenant.pk or user.tenant_id != tenant.pk:
+        raise ValueError("The item and the voter must belong to the tenant.")
     if not item.is_voting_open:
         raise VotingClosed(item.status)
     with transaction.atomic():

@@ -35,7 +35,7 @@ from feedback.services import (
     vote_cast,
     vote_withdraw,
 )
-from feedback.text import single_line
+from portal.text import single_line
 from tenants.roles import membership_for
 from tenants.views import safe_next_url
 

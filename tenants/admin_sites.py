@@ -110,6 +110,13 @@ class TenantScopedAdmin(admin.ModelAdmin):
         TenantBoundForm.__name__ = form_class.__name__
         return TenantBoundForm
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # Regex lookups in the URL let anyone with list access hand the database an
+        # arbitrary (possibly invalid or catastrophic) pattern.
+        if {"regex", "iregex"} & set(lookup.split("__")):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str):
         # Django redirects to the index for a missing object; another tenant's id (or a
         # deleted one) is simply not found here.
@@ -234,6 +241,26 @@ class TenantScopedInline(admin.options.InlineModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         membership = membership_for(request)
         return membership is not None and membership.can_manage_tenant
+
+
+class PlatformTenantInline(admin.options.InlineModelAdmin):
+    """Inline rows of a tenant on the operator's site (domains, staff)."""
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):
+        formset_class = super().get_formset(request, obj, **kwargs)
+
+        class TenantRowsFormSet(formset_class):
+            """Each row's hidden id is looked up among this tenant's rows; the default
+            manager would refuse a query without a tenant."""
+
+            def add_fields(self, form: Any, index: Any) -> None:
+                super().add_fields(form, index)
+                id_field = form.fields.get(self.model._meta.pk.name)
+                if isinstance(id_field, forms.ModelChoiceField) and self.instance.pk:
+                    id_field.queryset = self.model.objects.for_tenant(self.instance)
+
+        TenantRowsFormSet.__name__ = formset_class.__name__
+        return TenantRowsFormSet
 
 
 class PlatformAdmin(admin.ModelAdmin):

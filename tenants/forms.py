@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from portal.text import single_line
 from tenants.models import User
 
 
@@ -33,8 +34,8 @@ class SignUpForm(forms.Form):
     )
 
     def clean_display_name(self) -> str:
-        # One line only: names end up in email headers and page titles.
-        return " ".join(self.cleaned_data["display_name"].split())
+        # One line, no control characters: names end up in email headers and page titles.
+        return single_line(self.cleaned_data["display_name"])
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -37,6 +37,22 @@ class TenantMiddleware:
         return self.get_response(request)
 
 
+class RejectNulBytesMiddleware:
+    """A NUL byte in the query string is never legitimate and PostgreSQL refuses it in
+    text: answer 400 here instead of a database error in whichever view gets it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
 class TenantUserMiddleware:
     """A signed-in user only counts on their own tenant's host (platform users on the base host).
 

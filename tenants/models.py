@@ -176,7 +176,8 @@ class Membership(TenantOwnedModel):
         return f"{self.user} ({self.get_role_display()})"
 
     def clean(self) -> None:
-        if self.user_id and self.tenant_id and self.user.tenant_id != self.tenant_id:
+        # Also fails while the tenant is unsaved: staff must already be its users.
+        if self.user_id and (self.user.tenant_id is None or self.user.tenant_id != self.tenant_id):
             raise ValidationError({"user": "Staff must be a user of this tenant."})
 
     @property

@@ -28,6 +28,11 @@ class PortalLoginView(LoginView):
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
 
+    def get_success_url(self) -> str:
+        # A `next` that points back at the login page would loop for a signed-in user.
+        url = super().get_success_url()
+        return "/" if url.split("?")[0] == self.request.path else url
+
 
 class PortalLogoutView(LogoutView):
     pass
@@ -35,7 +40,8 @@ class PortalLogoutView(LogoutView):
 
 def signup_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect(safe_next_url(request))
+        target = safe_next_url(request)
+        return redirect("/" if target.split("?")[0] == request.path else target)
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

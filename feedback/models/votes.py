@@ -14,8 +14,9 @@ from tenants.scoping import TenantOwnedModel
 
 class Vote(TenantOwnedModel):
     item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="votes")
+    # A deleted account's vote still counts (anonymously), so vote_count stays exact.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="votes"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -2,6 +2,10 @@
 
 import unicodedata
 
+# Bidirectional overrides and isolates reorder how text is displayed (U+202E makes
+# "gpj.exe" read as "exe.jpg"); nothing legitimate in a title or name needs them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+
 
 def single_line(value: str) -> str:
     """Collapse every run of whitespace (CR, LF, tabs, U+2028...) into one space and strip.
@@ -12,6 +16,7 @@ def single_line(value: str) -> str:
     cleaned = "".join(
         " " if ch.isspace() or unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
         for ch in value
+        if ch not in _BIDI_CONTROLS
     )
     return " ".join(cleaned.split())
 

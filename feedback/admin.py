@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.text import slugify
 
 from feedback.keys import parse_ticket_number
+from feedback.merging import MergeNotAllowed, item_merge
 from feedback.models import Comment, Component, FeedbackItem, StatusChange, Tag
 from feedback.services import (
     TransitionNotAllowed,
@@ -88,6 +89,12 @@ class FeedbackItemAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown on the item's timeline and sent to the people following it.",
     )
+    merge_into = forms.CharField(
+        label="Merge into",
+        required=False,
+        max_length=30,
+        help_text="Ticket key of the original (e.g. ACME-12). Votes and followers move there.",
+    )
 
     class Meta:
         model = FeedbackItem
@@ -129,7 +136,29 @@ class FeedbackItemAdminForm(forms.ModelForm):
             self.add_error("is_public", "Security reports always stay private.")
         if cleaned.get("status_message") and not cleaned.get("new_status"):
             self.add_error("status_message", "Choose the new status this message goes with.")
+        merge_key = cleaned.get("merge_into", "").strip()
+        if merge_key:
+            self._clean_merge_target(merge_key, cleaned)
         return cleaned
+
+    def _clean_merge_target(self, merge_key: str, cleaned: dict[str, Any]) -> None:
+        tenant = self.instance.tenant
+        number = parse_ticket_number(merge_key, tenant.ticket_prefix)
+        target = (
+            FeedbackItem.objects.for_tenant(tenant).filter(number=number).first()
+            if number is not None
+            else None
+        )
+        if target is None:
+            self.add_error("merge_into", f"There is no {merge_key} here.")
+        elif target.pk == self.instance.pk:
+            self.add_error("merge_into", "An item cannot be merged into itself.")
+        elif target.status == FeedbackItem.Status.DUPLICATE:
+            self.add_error("merge_into", f"{target.key} is itself a duplicate.")
+        elif cleaned.get("new_status"):
+            self.add_error("merge_into", "Merge or change the status, not both at once.")
+        else:
+            cleaned["merge_target"] = target
 
 
 class StatusChangeInline(TenantScopedInline, admin.TabularInline):
@@ -177,6 +206,7 @@ class FeedbackItemAdmin(TenantScopedAdmin):
                 "fields": [
                     ("ticket_key", "status"),
                     ("new_status", "status_message"),
+                    "merge_into",
                     ("kind", "severity", "impact"),
                     "title",
                     "description",
@@ -260,7 +290,21 @@ class FeedbackItemAdmin(TenantScopedAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request: HttpRequest, obj: FeedbackItem, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+        # Write only what the form changed: a full save would write back the vote count
+        # and status read moments ago over votes or changes made meanwhile.
+        columns = {field.name for field in obj._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in columns]
+        if changed:
+            obj.save(update_fields=[*changed, "updated_at"])
+        target = form.cleaned_data.get("merge_target")
+        if target is not None:
+            try:
+                item_merge(
+                    tenant=request.tenant, duplicate=obj, canonical=target, actor=request.user
+                )
+            except MergeNotAllowed as error:
+                messages.error(request, str(error))
+            return
         new_status = form.cleaned_data.get("new_status")
         if not new_status:
             return

@@ -23,15 +23,19 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from feedback.models import Comment, FeedbackItem, StatusChange, Tag, Vote
+from feedback.models import Comment, FeedbackItem, StatusChange, Subscription, Tag, Vote
 from tenants.models import Tenant, User
 
-Sort = Literal["top", "new"]
+Sort = Literal["top", "new", "trending"]
 SORT_ORDERINGS: dict[str, tuple[str, ...]] = {
     # Every ordering ends in a unique column, so pages never repeat or skip rows.
     "top": ("-vote_count", "-created_at", "-id"),
     "new": ("-created_at", "-id"),
+    "trending": ("-recent_votes", "-vote_count", "-id"),
 }
+TRENDING_WINDOW = timedelta(days=7)
+RECENTLY_RESOLVED_WINDOW = timedelta(days=30)
+ROADMAP_COLUMN_SIZE = 20
 
 
 def items_visible_to(
@@ -50,9 +54,28 @@ def _with_viewer_vote(
     queryset: QuerySet[FeedbackItem], *, tenant: Tenant, viewer: User | AnonymousUser
 ) -> QuerySet[FeedbackItem]:
     if not viewer.is_authenticated:
-        return queryset.annotate(viewer_has_voted=Value(False))
+        return queryset.annotate(viewer_has_voted=Value(False), viewer_follows=Value(False))
     votes = Vote.objects.for_tenant(tenant).filter(item=OuterRef("pk"), user=viewer)
-    return queryset.annotate(viewer_has_voted=Exists(votes))
+    follows = Subscription.objects.for_tenant(tenant).filter(
+        item=OuterRef("pk"), user=viewer, is_active=True
+    )
+    return queryset.annotate(viewer_has_voted=Exists(votes), viewer_follows=Exists(follows))
+
+
+def _with_recent_votes(queryset: QuerySet[FeedbackItem], *, tenant: Tenant) -> QuerySet:
+    """Annotate `recent_votes`: votes cast in the trending window."""
+    since = timezone.now() - TRENDING_WINDOW
+    recent = (
+        Vote.objects.for_tenant(tenant)
+        .filter(item=OuterRef("pk"), created_at__gte=since)
+        .order_by()
+        .values("item")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return queryset.annotate(
+        recent_votes=Coalesce(Subquery(recent, output_field=IntegerField()), Value(0))
+    )
 
 
 def _tags_prefetch(tenant: Tenant) -> Prefetch:
@@ -96,13 +119,82 @@ def item_list(
         queryset = queryset.filter(tags=tag)
     for word in text.split()[:8]:
         queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
-    queryset = (
-        queryset.select_related("tenant", "reporter", "component")
-        .prefetch_related(_tags_prefetch(tenant))
-        .order_by(*SORT_ORDERINGS[sort])
+    queryset = queryset.select_related("tenant", "reporter", "component").prefetch_related(
+        _tags_prefetch(tenant)
     )
-    queryset = _with_comment_count(queryset, tenant=tenant, is_staff=is_staff)
+    if sort == "trending":
+        queryset = _with_recent_votes(queryset, tenant=tenant)
+    queryset = _with_comment_count(
+        queryset.order_by(*SORT_ORDERINGS[sort]), tenant=tenant, is_staff=is_staff
+    )
     return _with_viewer_vote(queryset, tenant=tenant, viewer=viewer)
+
+
+def roadmap_columns(
+    *, tenant: Tenant, viewer: User | AnonymousUser, is_staff: bool = False
+) -> list[tuple[str, str, list[FeedbackItem]]]:
+    """(status, heading, items) for planned, in progress and recently resolved.
+
+    One query per column whatever the data size; each column holds the top
+    ROADMAP_COLUMN_SIZE items (most voted; resolved ones most recent first).
+    """
+    visible = items_visible_to(tenant=tenant, viewer=viewer, is_staff=is_staff).select_related(
+        "tenant"
+    )
+    since = timezone.now() - RECENTLY_RESOLVED_WINDOW
+    columns = [
+        (
+            FeedbackItem.Status.PLANNED,
+            "Planned",
+            visible.filter(status=FeedbackItem.Status.PLANNED).order_by("-vote_count", "-id"),
+        ),
+        (
+            FeedbackItem.Status.IN_PROGRESS,
+            "In progress",
+            visible.filter(status=FeedbackItem.Status.IN_PROGRESS).order_by("-vote_count", "-id"),
+        ),
+        (
+            FeedbackItem.Status.RESOLVED,
+            "Recently resolved",
+            visible.filter(
+                status__in=[FeedbackItem.Status.RESOLVED, FeedbackItem.Status.CLOSED],
+                status_changed_at__gte=since,
+            ).order_by("-status_changed_at", "-id"),
+        ),
+    ]
+    return [
+        (status, heading, list(queryset[:ROADMAP_COLUMN_SIZE]))
+        for status, heading, queryset in columns
+    ]
+
+
+MY_RELATIONS = ("reported", "voted", "following")
+
+
+def items_of_user(
+    *, tenant: Tenant, user: User, relation: str, is_staff: bool = False
+) -> QuerySet[FeedbackItem]:
+    """The user's items: reported by them, voted for, or followed; newest activity first."""
+    queryset = items_visible_to(tenant=tenant, viewer=user, is_staff=is_staff)
+    if relation == "reported":
+        queryset = queryset.filter(reporter=user)
+    elif relation == "voted":
+        queryset = queryset.filter(
+            Exists(Vote.objects.for_tenant(tenant).filter(item=OuterRef("pk"), user=user))
+        )
+    elif relation == "following":
+        queryset = queryset.filter(
+            Exists(
+                Subscription.objects.for_tenant(tenant).filter(
+                    item=OuterRef("pk"), user=user, is_active=True
+                )
+            )
+        )
+    else:
+        raise ValueError(f"Unknown relation {relation!r}.")
+    queryset = queryset.select_related("tenant", "duplicate_of").order_by("-updated_at", "-id")
+    queryset = _with_comment_count(queryset, tenant=tenant, is_staff=is_staff)
+    return _with_viewer_vote(queryset, tenant=tenant, viewer=user)
 
 
 def item_get(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,10 +14,12 @@ from feedback.models import (
     Component,
     FeedbackItem,
     StatusChange,
+    Subscription,
     TicketCounter,
     Vote,
 )
 from feedback.redaction import redact_secrets
+from feedback.subscriptions import subscription_ensure
 from feedback.workflow import is_allowed
 from portal.markdown import render_markdown
 from portal.text import multi_line, single_line
@@ -131,11 +135,15 @@ def item_submit(
     return item
 
 
-def vote_cast(*, tenant: Tenant, item: FeedbackItem, user: User) -> bool:
-    """Record `user`'s vote on `item`; True if it counted now, False if it already had.
+def vote_cast(
+    *, tenant: Tenant, item: FeedbackItem, user: User, recorded_by: User | None = None
+) -> bool:
+    """Record `user`'s vote on `item` and subscribe them; True if it counted now.
 
     The unique constraint decides between concurrent duplicate votes; the count moves
-    only together with an inserted row, so it stays exact. Raises VotingClosed.
+    only together with an inserted row, so it stays exact. `recorded_by` is the staff
+    member who recorded it for a customer. Raises VotingClosed, ValueError for an item
+    or user of another tenant.
     """
     if item.tenant_id != tenant.pk or user.tenant_id != tenant.pk:
         raise ValueError("The item and the voter must belong to the tenant.")
@@ -146,13 +154,40 @@ def vote_cast(*, tenant: Tenant, item: FeedbackItem, user: User) -> bool:
             return False
         try:
             with transaction.atomic():
-                Vote.objects.create(tenant=tenant, item=item, user=user)
+                Vote.objects.create(tenant=tenant, item=item, user=user, recorded_by=recorded_by)
         except IntegrityError:  # a concurrent request recorded the same vote
             return False
         FeedbackItem.objects.for_tenant(tenant).filter(pk=item.pk).update(
             vote_count=F("vote_count") + 1
         )
+        reason = (
+            Subscription.Reason.REPORTER
+            if user.pk == item.reporter_id
+            else Subscription.Reason.VOTER
+        )
+        subscription_ensure(tenant=tenant, item=item, user=user, reason=reason)
     return True
+
+
+def vote_record_for_customer(
+    *, tenant: Tenant, item: FeedbackItem, email: str, recorded_by: User
+) -> bool:
+    """Staff record a customer's vote by email, creating a passwordless account if needed.
+
+    True if the vote counted now. Raises ValueError for an invalid address,
+    VotingClosed as vote_cast does.
+    """
+    address = User.objects.normalize_email(single_line(email)).lower()
+    try:
+        validate_email(address)
+    except ValidationError as error:
+        raise ValueError("Enter a valid email address.") from error
+    with transaction.atomic():
+        customer = User.objects.for_tenant(tenant).filter(email__iexact=address).first()
+        if customer is None:
+            # No password: the customer claims the account through a password reset.
+            customer = User.objects.create_user(address, None, tenant=tenant)
+        return vote_cast(tenant=tenant, item=item, user=customer, recorded_by=recorded_by)
 
 
 def vote_withdraw(*, tenant: Tenant, item: FeedbackItem, user: User) -> bool:
@@ -188,8 +223,11 @@ def item_change_status(
             to_status=to_status,
             message=multi_line(message),
         )
-        FeedbackItem.objects.for_tenant(tenant).filter(pk=item.pk).update(status=to_status)
+        FeedbackItem.objects.for_tenant(tenant).filter(pk=item.pk).update(
+            status=to_status, status_changed_at=change.created_at
+        )
     item.status = to_status
+    item.status_changed_at = change.created_at
     return change
 
 

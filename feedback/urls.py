@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback import views
+from feedback import views, views_follow
 
 urlpatterns = [
     path("", views.item_list_view, name="home"),
@@ -8,6 +8,13 @@ urlpatterns = [
     path("items/<str:key>/", views.item_detail_view, name="item-detail"),
     path("items/<str:key>/vote/", views.item_vote_view, name="item-vote"),
     path("items/<str:key>/unvote/", views.item_unvote_view, name="item-unvote"),
+    path("items/<str:key>/follow/", views_follow.item_follow_view, name="item-follow"),
+    path("items/<str:key>/unfollow/", views_follow.item_unfollow_view, name="item-unfollow"),
+    path(
+        "items/<str:key>/vote-for-customer/",
+        views_follow.item_vote_for_customer_view,
+        name="item-vote-for-customer",
+    ),
     path("items/<str:key>/comments/", views.comment_post_view, name="comment-post"),
     path(
         "items/<str:key>/comments/<int:comment_id>/edit/",

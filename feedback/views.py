@@ -48,7 +48,7 @@ def _number_from_key(request: HttpRequest, key: str) -> int:
     return number
 
 
-def _visible_item(request: HttpRequest, key: str) -> FeedbackItem:
+def visible_item_or_404(request: HttpRequest, key: str) -> FeedbackItem:
     try:
         return item_get(
             tenant=request.tenant,
@@ -133,7 +133,7 @@ def _comments_url(item: FeedbackItem, anchor: str = "comments") -> str:
 
 
 def item_detail_view(request: HttpRequest, key: str) -> HttpResponse:
-    item = _visible_item(request, key)
+    item = visible_item_or_404(request, key)
     if item.status == FeedbackItem.Status.DUPLICATE and item.duplicate_of_id:
         canonical = item.duplicate_of
         messages.info(request, f"{item.key} was merged into {canonical.key}.")
@@ -146,7 +146,7 @@ def comment_post_view(request: HttpRequest, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         messages.info(request, "Log in or sign up to comment.")
         return _login_to_comment(key)
-    item = _visible_item(request, key)
+    item = visible_item_or_404(request, key)
     membership = membership_for(request)
     form = CommentForm(request.POST, is_staff=membership is not None)
     if not form.is_valid():
@@ -172,7 +172,7 @@ def _edit_window_closed(request: HttpRequest, item: FeedbackItem, comment: Comme
 def comment_edit_view(request: HttpRequest, key: str, comment_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return _login_to_comment(key)
-    item = _visible_item(request, key)
+    item = visible_item_or_404(request, key)
     is_staff = membership_for(request) is not None
     try:
         comment = comment_get_own(
@@ -215,7 +215,7 @@ def comment_edit_view(request: HttpRequest, key: str, comment_id: int) -> HttpRe
 def comment_delete_view(request: HttpRequest, key: str, comment_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return _login_to_comment(key)
-    item = _visible_item(request, key)
+    item = visible_item_or_404(request, key)
     try:
         comment_delete(
             tenant=request.tenant,
@@ -260,7 +260,7 @@ def item_vote_view(request: HttpRequest, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         messages.info(request, "Log in or sign up to vote.")
         return redirect(f"{reverse('login')}?next={reverse('item-detail', kwargs={'key': key})}")
-    item = _visible_item(request, key)
+    item = visible_item_or_404(request, key)
     try:
         counted = vote_cast(tenant=request.tenant, item=item, user=request.user)
     except VotingClosed:
@@ -279,7 +279,7 @@ def item_vote_view(request: HttpRequest, key: str) -> HttpResponse:
 def item_unvote_view(request: HttpRequest, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={reverse('item-detail', kwargs={'key': key})}")
-    item = _visible_item(request, key)
+    item = visible_item_or_404(request, key)
     if vote_withdraw(tenant=request.tenant, item=item, user=request.user):
         messages.success(request, f"Your vote for {item.key} is withdrawn.")
     return _vote_response(request, item)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from portal.views import health_view
+from portal.views import health_view, my_feedback_view, roadmap_view
 from tenants.admin_sites import tenant_admin_site
 from tenants.views import PortalLoginView, PortalLogoutView, signup_view
 
@@ -12,5 +12,7 @@ urlpatterns = [
     path("accounts/logout/", PortalLogoutView.as_view(), name="logout"),
     path("accounts/signup/", signup_view, name="signup"),
     path("healthz", health_view, name="health"),
+    path("roadmap/", roadmap_view, name="roadmap"),
+    path("my/", my_feedback_view, name="my-feedback"),
     path("", include("feedback.urls")),
 ]

@@ -1,12 +1,16 @@
 """Pages of the base host and the small pages every host shares."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import render
 
+from feedback.selectors import MY_RELATIONS, items_of_user, roadmap_columns
 from tenants.models import Tenant
 from tenants.resolver import tenant_host
+from tenants.roles import membership_for
 
 
 def platform_landing_view(request: HttpRequest) -> HttpResponse:
@@ -24,3 +28,29 @@ def platform_landing_view(request: HttpRequest) -> HttpResponse:
 
 def health_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+def roadmap_view(request: HttpRequest) -> HttpResponse:
+    columns = roadmap_columns(
+        tenant=request.tenant, viewer=request.user, is_staff=membership_for(request) is not None
+    )
+    return render(request, "portal/roadmap.html", {"columns": columns})
+
+
+@login_required
+def my_feedback_view(request: HttpRequest) -> HttpResponse:
+    relation = request.GET.get("show", "reported")
+    if relation not in MY_RELATIONS:
+        relation = "reported"
+    items = items_of_user(
+        tenant=request.tenant,
+        user=request.user,
+        relation=relation,
+        is_staff=membership_for(request) is not None,
+    )
+    page = Paginator(items, settings.FEEDBACK_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/my_feedback.html",
+        {"page": page, "relation": relation, "relations": MY_RELATIONS},
+    )

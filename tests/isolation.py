@@ -102,6 +102,14 @@ ROUTES: list[Route] = [
     Route("item-detail", "get", lambda v: {"key": v.item.key}),
     Route("item-vote", "post", lambda v: {"key": v.item.key}),
     Route("item-unvote", "post", lambda v: {"key": v.item.key}),
+    Route("item-follow", "post", lambda v: {"key": v.item.key}),
+    Route("item-unfollow", "post", lambda v: {"key": v.item.key}),
+    Route(
+        "item-vote-for-customer",
+        "post",
+        lambda v: {"key": v.item.key},
+        data={"email": "victim-voter@b.test"},
+    ),
     *_admin_routes(),
     Route("comment-post", "post", lambda v: {"key": v.item.key}, data={"body": "hacked"}),
     Route("comment-edit", "get", lambda v: {"key": v.item.key, "comment_id": v.comment.pk}),
@@ -130,6 +138,8 @@ NOT_OBJECT_ROUTES: dict[str, str] = {
     "signup": "no object",
     "health": "no object",
     "home": "lists the host's tenant only",
+    "roadmap": "lists the host's tenant only (test_roadmap)",
+    "my-feedback": "the signed-in user's own items in the host's tenant",
     "item-submit": "creates in the host's tenant",
 }
 _ADMIN_COLLECTION = re.compile(r"^admin:\w+_(changelist|add)$")

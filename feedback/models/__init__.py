@@ -1,6 +1,7 @@
 """Feedback models, one module per topic."""
 
 from feedback.models.comments import COMMENT_BODY_MAX_LENGTH, Comment
+from feedback.models.follows import Subscription
 from feedback.models.items import (
     DESCRIPTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -20,6 +21,7 @@ __all__ = [
     "Component",
     "FeedbackItem",
     "StatusChange",
+    "Subscription",
     "Tag",
     "TicketCounter",
     "Vote",

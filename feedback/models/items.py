@@ -103,6 +103,8 @@ class FeedbackItem(TenantOwnedModel):
     vote_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the status last changed: orders the roadmap's "recently resolved" column.
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]

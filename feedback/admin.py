@@ -6,18 +6,28 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import slugify
 
+from feedback.attachments import (
+    attachment_delete,
+    attachment_files_delete_on_commit,
+    attachment_files_of_items,
+)
 from feedback.keys import parse_ticket_number
-from feedback.models import Component, FeedbackItem, StatusChange, Tag
+from feedback.models import Attachment, Component, FeedbackItem, StatusChange, Tag
 from feedback.services import TransitionNotAllowed, item_change_status
 from feedback.workflow import allowed_next_statuses
 from tenants.admin_sites import (
     PlatformAdmin,
     TenantScopedAdmin,
+    TenantScopedInline,
     platform_admin_site,
     tenant_admin_site,
 )
+from tenants.roles import membership_for
 
 
 class FeedbackItemAdminForm(forms.ModelForm):
@@ -93,6 +103,43 @@ class StatusChangeInline(admin.TabularInline):
         return super().get_queryset(request).for_tenant(request.tenant).select_related("actor")
 
 
+class AttachmentInline(TenantScopedInline):
+    """Read-only list of the item's files; owners and admins may delete them."""
+
+    model = Attachment
+    extra = 0
+    fields = ["download", "content_type", "file_size", "dimensions", "uploaded_by", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = "Attachments"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        membership = membership_for(request)
+        return membership is not None and membership.can_manage_tenant
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related("item__tenant", "uploaded_by")
+
+    @admin.display(description="File")
+    def download(self, obj: Attachment) -> str:
+        # The portal's protected view: it checks visibility and sets the safe headers.
+        url = reverse("item-attachment", kwargs={"key": obj.item.key, "pk": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+    @admin.display(description="Size")
+    def file_size(self, obj: Attachment) -> str:
+        return filesizeformat(obj.size)
+
+    @admin.display(description="Pixels")
+    def dimensions(self, obj: Attachment) -> str:
+        return f"{obj.width} x {obj.height}" if obj.width else "-"
+
+
 @admin.register(FeedbackItem, site=tenant_admin_site)
 class FeedbackItemAdmin(TenantScopedAdmin):
     form = FeedbackItemAdminForm
@@ -112,7 +159,7 @@ class FeedbackItemAdmin(TenantScopedAdmin):
     search_fields = ["title", "description", "reporter__email", "api_endpoint", "request_id"]
     readonly_fields = ["ticket_key", "status", "vote_count", "reporter", "created_at", "updated_at"]
     filter_horizontal = ["tags"]
-    inlines = [StatusChangeInline]
+    inlines = [AttachmentInline, StatusChangeInline]
     fieldsets = [
         (
             None,
@@ -193,6 +240,25 @@ class FeedbackItemAdmin(TenantScopedAdmin):
         except TransitionNotAllowed:
             # Someone else moved it meanwhile; the other edits are saved, the status is not.
             messages.error(request, f"{obj.key} is now “{obj.get_status_display()}”; status kept.")
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Attachment:
+            super().save_formset(request, form, formset, change)
+            return
+        # The inline only deletes; the service removes the files once the delete commits.
+        formset.save(commit=False)
+        for attachment in formset.deleted_objects:
+            attachment_delete(tenant=request.tenant, attachment=attachment)
+
+    def delete_model(self, request: HttpRequest, obj: FeedbackItem) -> None:
+        names = attachment_files_of_items(tenant=request.tenant, items=[obj])
+        super().delete_model(request, obj)
+        attachment_files_delete_on_commit(names)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        names = attachment_files_of_items(tenant=request.tenant, items=list(queryset))
+        super().delete_queryset(request, queryset)
+        attachment_files_delete_on_commit(names)
 
     @admin.display(description="Key", ordering="number")
     def ticket_key(self, obj: FeedbackItem) -> str:

@@ -8,4 +8,19 @@ urlpatterns = [
     path("items/<str:key>/", views.item_detail_view, name="item-detail"),
     path("items/<str:key>/vote/", views.item_vote_view, name="item-vote"),
     path("items/<str:key>/unvote/", views.item_unvote_view, name="item-unvote"),
+    path(
+        "items/<str:key>/attachments/",
+        views.item_attachments_add_view,
+        name="item-attachments-add",
+    ),
+    path(
+        "items/<str:key>/attachments/<int:pk>/",
+        views.item_attachment_view,
+        name="item-attachment",
+    ),
+    path(
+        "items/<str:key>/attachments/<int:pk>/thumbnail/",
+        views.item_attachment_thumbnail_view,
+        name="item-attachment-thumbnail",
+    ),
 ]

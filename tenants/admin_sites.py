@@ -176,6 +176,36 @@ class TenantScopedAdmin(admin.ModelAdmin):
         return membership is not None and membership.can_manage_tenant
 
 
+class TenantScopedInline(admin.TabularInline):
+    """Base for inlines of tenant-owned rows on the tenant site.
+
+    Rows come through the tenant; staff of any role may view them (Django's model
+    permissions are not used here); and the formset's hidden primary-key field looks its
+    rows up inside the tenant, since Django builds it from the unscoped default manager,
+    which fails closed on the first POST that carries an existing row.
+    """
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).for_tenant(request.tenant)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return membership_for(request) is not None
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any):
+        formset_class = super().get_formset(request, obj, **kwargs)
+        tenant = request.tenant
+
+        class TenantFormSet(formset_class):
+            def add_fields(self, form: Any, index: int | None) -> None:
+                super().add_fields(form, index)
+                pk_name = self.model._meta.pk.name
+                if pk_name in form.fields:
+                    form.fields[pk_name].queryset = self.model.objects.for_tenant(tenant)
+
+        TenantFormSet.__name__ = formset_class.__name__
+        return TenantFormSet
+
+
 class PlatformAdmin(admin.ModelAdmin):
     """Base for the operator's site: deliberately across tenants."""
 

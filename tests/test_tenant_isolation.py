@@ -4,7 +4,7 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
-from feedback.models import FeedbackItem, StatusChange, Tag, Vote
+from feedback.models import Attachment, FeedbackItem, StatusChange, Tag, Vote
 from tenants.admin_sites import tenant_admin_site
 from tenants.models import Membership
 from tests.conftest import HOST_A, make_client
@@ -88,3 +88,4 @@ def test_tenant_a_cannot_reach_tenant_b(route, actor_client, victims):
     )
     assert Tag.objects.for_tenant(tenant).count() == 1
     assert StatusChange.objects.for_tenant(tenant).count() == 1
+    assert Attachment.objects.for_tenant(tenant).count() == 1

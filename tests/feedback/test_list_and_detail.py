@@ -3,10 +3,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from feedback.attachments import attachments_add
 from feedback.models import FeedbackItem
 from feedback.services import vote_cast
 from tests.conftest import HOST_A, make_client
-from tests.factories import UserFactory, submit_item
+from tests.factories import UserFactory, png_upload, submit_item
 
 
 def titles_on(response):
@@ -149,14 +150,24 @@ class TestQueryCounts:
         with django_assert_num_queries(8):
             assert client.get("/").status_code == 200
 
-    @pytest.mark.parametrize("size", [3, 30])
-    def test_detail(self, django_assert_num_queries, tenant_a, user1, size):
+    @pytest.mark.parametrize(("size", "attachments"), [(3, 0), (30, 5)])
+    def test_detail(self, django_assert_num_queries, tenant_a, user1, size, attachments):
         items = make_items(tenant_a, user1, size)
+        for batch in range(0, attachments, 3):
+            attachments_add(
+                tenant=tenant_a,
+                item=items[0],
+                uploaded_by=user1,
+                files=[png_upload(f"{n}.png") for n in range(batch, min(batch + 3, attachments))],
+            )
         client = make_client(HOST_A, user1)
 
-        # tenant, session, user, staff membership, item, its tags, its status history
-        with django_assert_num_queries(7):
-            assert client.get(f"/items/{items[0].key}/").status_code == 200
+        # tenant, session, user, staff membership, item, its tags, its status history,
+        # its attachments (the reporter's upload form needs no query of its own)
+        with django_assert_num_queries(8):
+            response = client.get(f"/items/{items[0].key}/")
+        assert response.status_code == 200
+        assert len(response.context["attachments"]) == attachments
 
 
 @pytest.mark.django_db

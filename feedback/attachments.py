@@ -31,8 +31,8 @@ from feedback.text import single_line
 if TYPE_CHECKING:
     from tenants.models import Tenant, User
 
-MAX_FILES_PER_SUBMISSION: int = getattr(settings, "ATTACHMENTS_MAX_PER_SUBMISSION", 3)
-MAX_FILES_PER_ITEM: int = getattr(settings, "ATTACHMENTS_MAX_PER_ITEM", 10)
+MAX_FILES_PER_SUBMISSION: int = settings.ATTACHMENTS_MAX_PER_SUBMISSION
+MAX_FILES_PER_ITEM: int = settings.ATTACHMENTS_MAX_PER_ITEM
 # Well below Pillow's own bomb limit (~89 MP): a 40 MP RGBA image already decodes to 160 MB.
 MAX_IMAGE_PIXELS = 40_000_000
 THUMBNAIL_BOX = (320, 320)

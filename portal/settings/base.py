@@ -224,3 +224,6 @@ LOGGING = {
 
 # Portal behaviour
 FEEDBACK_PAGE_SIZE = 20
+# Attachments: per request and per item (the per-file size is Tenant.attachment_max_bytes).
+ATTACHMENTS_MAX_PER_SUBMISSION = 3
+ATTACHMENTS_MAX_PER_ITEM = 10

@@ -6,11 +6,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpRequest
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import slugify
 
+from feedback.attachments import (
+    attachment_delete,
+    attachment_files_delete_on_commit,
+    attachment_files_of_items,
+)
 from feedback.keys import parse_ticket_number
 from feedback.merging import MergeNotAllowed, item_merge
-from feedback.models import Comment, Component, FeedbackItem, StatusChange, Tag
+from feedback.models import Attachment, Comment, Component, FeedbackItem, StatusChange, Tag
 from feedback.services import (
     TransitionNotAllowed,
     comment_delete,
@@ -179,6 +187,43 @@ class StatusChangeInline(TenantScopedInline, admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
+class AttachmentInline(TenantScopedInline, admin.TabularInline):
+    """Read-only list of the item's files; owners and admins may delete them."""
+
+    model = Attachment
+    extra = 0
+    fields = ["download", "content_type", "file_size", "dimensions", "uploaded_by", "created_at"]
+    readonly_fields = fields
+    verbose_name_plural = "Attachments"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        membership = membership_for(request)
+        return membership is not None and membership.can_manage_tenant
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).select_related("item__tenant", "uploaded_by")
+
+    @admin.display(description="File")
+    def download(self, obj: Attachment) -> str:
+        # The portal's protected view: it checks visibility and sets the safe headers.
+        url = reverse("item-attachment", kwargs={"key": obj.item.key, "pk": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, obj.original_name)
+
+    @admin.display(description="Size")
+    def file_size(self, obj: Attachment) -> str:
+        return filesizeformat(obj.size)
+
+    @admin.display(description="Pixels")
+    def dimensions(self, obj: Attachment) -> str:
+        return f"{obj.width} x {obj.height}" if obj.width else "-"
+
+
 @admin.register(FeedbackItem, site=tenant_admin_site)
 class FeedbackItemAdmin(TenantScopedAdmin):
     form = FeedbackItemAdminForm
@@ -198,7 +243,7 @@ class FeedbackItemAdmin(TenantScopedAdmin):
     search_fields = ["title", "description", "reporter__email", "api_endpoint", "request_id"]
     readonly_fields = ["ticket_key", "status", "vote_count", "reporter", "created_at", "updated_at"]
     filter_horizontal = ["tags"]
-    inlines = [StatusChangeInline, CommentInline, NewCommentInline]
+    inlines = [AttachmentInline, StatusChangeInline, CommentInline, NewCommentInline]
     fieldsets = [
         (
             None,
@@ -252,6 +297,12 @@ class FeedbackItemAdmin(TenantScopedAdmin):
         return [*super().get_exclude(request, obj), "duplicate_of"]
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Attachment:
+            # The inline only deletes; the service removes the files once the delete commits.
+            formset.save(commit=False)
+            for attachment in formset.deleted_objects:
+                attachment_delete(tenant=request.tenant, attachment=attachment)
+            return
         if formset.model is not Comment:
             super().save_formset(request, form, formset, change)
             return
@@ -319,6 +370,16 @@ class FeedbackItemAdmin(TenantScopedAdmin):
         except TransitionNotAllowed:
             # Someone else moved it meanwhile; the other edits are saved, the status is not.
             messages.error(request, f"{obj.key} is now “{obj.get_status_display()}”; status kept.")
+
+    def delete_model(self, request: HttpRequest, obj: FeedbackItem) -> None:
+        names = attachment_files_of_items(tenant=request.tenant, items=[obj])
+        super().delete_model(request, obj)
+        attachment_files_delete_on_commit(names)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        names = attachment_files_of_items(tenant=request.tenant, items=list(queryset))
+        super().delete_queryset(request, queryset)
+        attachment_files_delete_on_commit(names)
 
     @admin.display(description="Key", ordering="number")
     def ticket_key(self, obj: FeedbackItem) -> str:

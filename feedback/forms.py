@@ -3,7 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 
+from feedback.attachments import (
+    MAX_FILES_PER_SUBMISSION,
+    AttachmentRejected,
+    InspectedFile,
+    attachment_help_text,
+    attachments_inspect,
+)
 from feedback.models import (
     COMMENT_BODY_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -55,6 +63,65 @@ KIND_CHOOSER = [
     (Kind.DOCUMENTATION, "Documentation", "Docs that are missing, wrong or unclear."),
     (Kind.SECURITY, "Security concern", "Private: only you and the team will see it."),
 ]
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file input that takes several files and cleans every one of them.
+
+    A plain FileField given several files validates only the last (CVE-2023-31047), so a
+    forbidden file placed before a valid one would slip through. Returns a list.
+    """
+
+    widget = MultipleFileInput
+
+    def __init__(self, *, max_files: int = MAX_FILES_PER_SUBMISSION, **kwargs: Any) -> None:
+        self.max_files = max_files
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > self.max_files:
+            raise forms.ValidationError(
+                f"{len(files)} files is too many: at most {self.max_files} "
+                "can be attached at a time.",
+                code="max_files",
+            )
+        errors: list[forms.ValidationError] = []
+        cleaned: list[UploadedFile] = []
+        for upload in files:
+            try:
+                cleaned.append(super().clean(upload, initial))
+            except forms.ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+def _attachments_field(*, tenant: Tenant, required: bool) -> MultipleFileField:
+    return MultipleFileField(
+        label="Attachments",
+        required=required,
+        help_text=attachment_help_text(tenant=tenant),
+    )
+
+
+def _inspected_attachments(
+    files: list[UploadedFile], *, tenant: Tenant, existing_count: int = 0
+) -> list[InspectedFile]:
+    """Every file's content, inspected now, so the form shows every problem at once."""
+    try:
+        return attachments_inspect(tenant=tenant, files=files, existing_count=existing_count)
+    except AttachmentRejected as error:
+        raise forms.ValidationError(error.messages) from error
 
 
 def _text_area(rows: int, placeholder: str = "") -> forms.Textarea:
@@ -126,7 +193,15 @@ class ItemSubmitForm(forms.Form):
     def __init__(self, *args: Any, tenant: Tenant, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        wanted = {"title", "description", "component", *KIND_FIELDS.get(kind, ())}
+        self.tenant = tenant
+        self.fields["attachments"] = _attachments_field(tenant=tenant, required=False)
+        wanted = {
+            "title",
+            "description",
+            "component",
+            *KIND_FIELDS.get(kind, ()),
+            "attachments",
+        }
         for name in list(self.fields):
             if name not in wanted:
                 del self.fields[name]
@@ -154,15 +229,20 @@ class ItemSubmitForm(forms.Form):
     def clean_description(self) -> str:
         return multi_line(self.cleaned_data["description"])
 
+    def clean_attachments(self) -> list[InspectedFile]:
+        return _inspected_attachments(self.cleaned_data["attachments"], tenant=self.tenant)
+
     def submission(self) -> dict[str, Any]:
         """Keyword arguments for item_submit, without the empty optional details."""
         data = dict(self.cleaned_data)
-        details = {k: v for k, v in data.items() if k not in {"title", "description", "component"}}
+        general = {"title", "description", "component", "attachments"}
+        details = {k: v for k, v in data.items() if k not in general}
         return {
             "kind": self.kind,
             "title": data["title"],
             "description": data.get("description", ""),
             "component": data.get("component"),
+            "attachments": data.get("attachments", []),
             **{k: v for k, v in details.items() if v not in ("", None)},
         }
 
@@ -202,3 +282,21 @@ class CommentForm(CommentEditForm):
         super().__init__(*args, **kwargs)
         if not is_staff:
             del self.fields["is_internal"]
+
+
+class AttachmentAddForm(forms.Form):
+    """More files for an existing item, from its reporter or staff."""
+
+    def __init__(self, *args: Any, tenant: Tenant, existing_count: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+        self.existing_count = existing_count
+        self.fields["attachments"] = _attachments_field(tenant=tenant, required=True)
+        self.fields["attachments"].label = "Add files"
+
+    def clean_attachments(self) -> list[InspectedFile]:
+        return _inspected_attachments(
+            self.cleaned_data["attachments"],
+            tenant=self.tenant,
+            existing_count=self.existing_count,
+        )

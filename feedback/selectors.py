@@ -23,7 +23,15 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from feedback.models import Comment, FeedbackItem, StatusChange, Subscription, Tag, Vote
+from feedback.models import (
+    Attachment,
+    Comment,
+    FeedbackItem,
+    StatusChange,
+    Subscription,
+    Tag,
+    Vote,
+)
 from tenants.models import Tenant, User
 
 Sort = Literal["top", "new", "trending"]
@@ -200,17 +208,41 @@ def items_of_user(
 def item_get(
     *, tenant: Tenant, viewer: User | AnonymousUser, number: int, is_staff: bool = False
 ) -> FeedbackItem:
-    """One visible item by its ticket number, with tags and status history.
+    """One visible item by its ticket number, with tags, status history and attachments.
 
     Raises FeedbackItem.DoesNotExist for an unknown number or an item the viewer may not see.
     """
     queryset = items_visible_to(tenant=tenant, viewer=viewer, is_staff=is_staff)
     history = StatusChange.objects.for_tenant(tenant).select_related("actor")
+    attachments = Attachment.objects.for_tenant(tenant)
     queryset = queryset.select_related(
         "tenant", "reporter", "component", "duplicate_of"
-    ).prefetch_related(_tags_prefetch(tenant), Prefetch("history", queryset=history))
+    ).prefetch_related(
+        _tags_prefetch(tenant),
+        Prefetch("history", queryset=history),
+        Prefetch("attachments", queryset=attachments),
+    )
     queryset = _with_comment_count(queryset, tenant=tenant, is_staff=is_staff)
     return _with_viewer_vote(queryset, tenant=tenant, viewer=viewer).get(number=number)
+
+
+def attachment_get(
+    *,
+    tenant: Tenant,
+    viewer: User | AnonymousUser,
+    number: int,
+    pk: int,
+    is_staff: bool = False,
+) -> Attachment:
+    """An attachment of the visible item with this ticket number, in one query.
+
+    Raises Attachment.DoesNotExist for an unknown id, an attachment of another item or
+    tenant, or an item the viewer may not see (the same rule as item_get).
+    """
+    items = items_visible_to(tenant=tenant, viewer=viewer, is_staff=is_staff)
+    return Attachment.objects.for_tenant(tenant).get(
+        pk=pk, item__in=items.filter(number=number).values("pk")
+    )
 
 
 def tag_get(*, tenant: Tenant, slug: str) -> Tag | None:

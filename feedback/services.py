@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from feedback.attachments import (
+    InspectedFile,
+    attachments_inspect,
+    attachments_store,
+    files_removed_on_failure,
+)
 from feedback.models import (
     COMMENT_BODY_MAX_LENGTH,
     Comment,
@@ -100,13 +109,16 @@ def item_submit(
     title: str,
     description: str = "",
     component: Component | None = None,
+    attachments: Sequence[UploadedFile | InspectedFile] = (),
     **details: object,
 ) -> FeedbackItem:
     """Create an item with the next ticket key; the reporter's own vote is counted.
 
     Secrets in the text are masked before storing; security reports are always private.
-    Raises ValueError for an unknown kind, an empty title, a component of another tenant
-    or an invalid detail (forms and the API validate first, this is the last line).
+    Attachments are inspected before anything is written and stored with the item, all
+    or nothing. Raises ValueError for an unknown kind, an empty title, a component of
+    another tenant or an invalid detail (forms and the API validate first, this is the
+    last line), and AttachmentRejected for a refused file.
     """
     if kind not in FeedbackItem.Kind.values:
         raise ValueError(f"Unknown kind {kind!r}.")
@@ -118,7 +130,8 @@ def item_submit(
     if component is not None and component.tenant_id != tenant.pk:
         raise ValueError("Unknown component.")
     cleaned = _clean_details(details)
-    with transaction.atomic():
+    inspected = attachments_inspect(tenant=tenant, files=attachments)
+    with files_removed_on_failure() as written, transaction.atomic():
         item = FeedbackItem.objects.create(
             tenant=tenant,
             number=ticket_number_next(tenant=tenant),
@@ -131,6 +144,9 @@ def item_submit(
             **cleaned,
         )
         vote_cast(tenant=tenant, item=item, user=reporter)
+        attachments_store(
+            tenant=tenant, item=item, uploaded_by=reporter, files=inspected, written=written
+        )
     item.refresh_from_db(fields=["vote_count"])
     return item
 

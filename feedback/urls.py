@@ -26,4 +26,19 @@ urlpatterns = [
         views.comment_delete_view,
         name="comment-delete",
     ),
+    path(
+        "items/<str:key>/attachments/",
+        views.item_attachments_add_view,
+        name="item-attachments-add",
+    ),
+    path(
+        "items/<str:key>/attachments/<int:pk>/",
+        views.item_attachment_view,
+        name="item-attachment",
+    ),
+    path(
+        "items/<str:key>/attachments/<int:pk>/thumbnail/",
+        views.item_attachment_thumbnail_view,
+        name="item-attachment-thumbnail",
+    ),
 ]

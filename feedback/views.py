@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from feedback.forms import KIND_CHOOSER, CommentEditForm, CommentForm, ItemSubmitForm
+from feedback.attachments import MAX_FILES_PER_ITEM, AttachmentRejected, attachments_add
+from feedback.forms import (
+    KIND_CHOOSER,
+    AttachmentAddForm,
+    CommentEditForm,
+    CommentForm,
+    ItemSubmitForm,
+)
 from feedback.keys import number_from_url_key
-from feedback.models import Comment, FeedbackItem
+from feedback.models import Attachment, Comment, FeedbackItem
 from feedback.selectors import (
     SORT_ORDERINGS,
+    attachment_get,
     comment_get_own,
     comment_thread,
     item_get,
@@ -106,8 +117,20 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _may_add_attachments(request: HttpRequest, item: FeedbackItem) -> bool:
+    """The reporter and the tenant's staff (except viewers) may add files to an item."""
+    if not request.user.is_authenticated:
+        return False
+    membership = membership_for(request)
+    return item.reporter_id == request.user.pk or (membership is not None and membership.can_edit)
+
+
 def _item_page(
-    request: HttpRequest, item: FeedbackItem, form: CommentForm | None = None, status: int = 200
+    request: HttpRequest,
+    item: FeedbackItem,
+    form: CommentForm | None = None,
+    attachment_form: AttachmentAddForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     membership = membership_for(request)
     comments = comment_thread(
@@ -115,11 +138,19 @@ def _item_page(
     )
     if form is None and request.user.is_authenticated:
         form = CommentForm(is_staff=membership is not None)
+    attachments = list(item.attachments.all())  # prefetched by item_get
+    if attachment_form is None and _may_add_attachments(request, item):
+        attachment_form = AttachmentAddForm(tenant=request.tenant, existing_count=len(attachments))
+    elif attachment_form is not None and attachment_form.errors:
+        status = 400
     context = {
         "item": item,
         "comments": comments,
         "comment_form": form,
         "can_delete_comments": membership is not None and membership.can_edit,
+        "attachments": attachments,
+        "attachment_form": attachment_form,
+        "attachments_full": len(attachments) >= MAX_FILES_PER_ITEM,
     }
     return render(request, "feedback/item_detail.html", context, status=status)
 
@@ -229,19 +260,114 @@ def comment_delete_view(request: HttpRequest, key: str, comment_id: int) -> Http
     return redirect(_comments_url(item))
 
 
+@require_POST
+def item_attachments_add_view(request: HttpRequest, key: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={reverse('item-detail', kwargs={'key': key})}")
+    item = visible_item_or_404(request, key)
+    if not _may_add_attachments(request, item):
+        raise PermissionDenied("Only the reporter and the team can add files here.")
+    form = AttachmentAddForm(
+        request.POST,
+        request.FILES,
+        tenant=request.tenant,
+        existing_count=len(item.attachments.all()),
+    )
+    if form.is_valid():
+        try:
+            added = attachments_add(
+                tenant=request.tenant,
+                item=item,
+                uploaded_by=request.user,
+                files=form.cleaned_data["attachments"],
+            )
+        except AttachmentRejected as error:  # e.g. a concurrent upload took the last places
+            form.add_error("attachments", error.messages)
+        else:
+            messages.success(request, f"{len(added)} file{'s' if len(added) != 1 else ''} added.")
+            return redirect("item-detail", key=item.key)
+    return _item_page(request, item, attachment_form=form)
+
+
+def _attachment(request: HttpRequest, key: str, pk: int) -> Attachment:
+    try:
+        return attachment_get(
+            tenant=request.tenant,
+            viewer=request.user,
+            number=_number_from_key(request, key),
+            pk=pk,
+            is_staff=membership_for(request) is not None,
+        )
+    except Attachment.DoesNotExist as error:
+        raise Http404("No such file.") from error
+
+
+def _file_response(stored: Any, content_type: str, filename: str, inline: bool) -> FileResponse:
+    """Serve a stored file with the type we decided; nothing in it may run on our origin."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:  # the row outlived its file (restored backup, ops)
+        raise Http404("No such file.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=filename,
+        content_type=(
+            "text/plain; charset=utf-8"
+            if content_type == Attachment.ContentType.TEXT
+            else content_type
+        ),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def item_attachment_view(request: HttpRequest, key: str, pk: int) -> FileResponse:
+    attachment = _attachment(request, key, pk)
+    return _file_response(
+        attachment.file,
+        attachment.content_type,
+        attachment.download_name,
+        inline=attachment.is_raster_image,
+    )
+
+
+def item_attachment_thumbnail_view(request: HttpRequest, key: str, pk: int) -> FileResponse:
+    attachment = _attachment(request, key, pk)
+    if not attachment.thumbnail:
+        raise Http404("No thumbnail.")
+    stem = attachment.download_name.rsplit(".", 1)[0]
+    extension = Attachment.EXTENSIONS[attachment.thumbnail_type]
+    return _file_response(
+        attachment.thumbnail,
+        attachment.thumbnail_type,
+        f"{stem}-thumbnail{extension}",
+        inline=True,
+    )
+
+
 @login_required
 def item_submit_view(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind") or request.GET.get("kind") or ""
     if kind not in FeedbackItem.Kind.values:
         # First step: what kind of feedback is it? Each kind has its own form.
         return render(request, "feedback/item_kind_chooser.html", {"choices": KIND_CHOOSER})
-    form = ItemSubmitForm(request.POST or None, tenant=request.tenant, kind=kind)
+    form = ItemSubmitForm(
+        request.POST or None, request.FILES or None, tenant=request.tenant, kind=kind
+    )
     if request.method == "POST" and form.is_valid():
-        item = item_submit(tenant=request.tenant, reporter=request.user, **form.submission())
-        messages.success(
-            request, f"Thank you! Your feedback is {item.key}. Quote it when you contact us."
-        )
-        return redirect("item-detail", key=item.key)
+        try:
+            item = item_submit(tenant=request.tenant, reporter=request.user, **form.submission())
+        except AttachmentRejected as error:
+            form.add_error("attachments", error.messages)
+        else:
+            messages.success(
+                request,
+                f"Thank you! Your feedback is {item.key}. Quote it when you contact us.",
+            )
+            return redirect("item-detail", key=item.key)
     kind_label = FeedbackItem.Kind(kind).label
     return render(
         request,

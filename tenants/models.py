@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -22,6 +22,9 @@ TICKET_PREFIX_VALIDATOR = RegexValidator(
     r"^[A-Z][A-Z0-9]{1,9}$", "Use 2-10 capital letters or digits, starting with a letter."
 )
 COLOR_VALIDATOR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #3b5bdb.")
+ATTACHMENT_MAX_BYTES_DEFAULT = 10 * 1024 * 1024
+# Uploads are read whole for validation, so the ceiling stays modest.
+ATTACHMENT_MAX_BYTES_CEILING = 100 * 1024 * 1024
 HOST_VALIDATOR = RegexValidator(
     r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
     "Enter a host name such as feedback.example.com (no scheme, port or path).",
@@ -48,6 +51,12 @@ class Tenant(models.Model):
     )
     brand_color = models.CharField(max_length=7, default="#3b5bdb", validators=[COLOR_VALIDATOR])
     logo = models.ImageField(upload_to="tenant-logos/", blank=True)
+    attachment_max_bytes = models.PositiveIntegerField(
+        "attachment size limit (bytes)",
+        default=ATTACHMENT_MAX_BYTES_DEFAULT,
+        validators=[MinValueValidator(1024), MaxValueValidator(ATTACHMENT_MAX_BYTES_CEILING)],
+        help_text="Largest file a visitor may attach, per file.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -10,6 +10,13 @@ HOST_B = "b.portal.test"
 PLATFORM_HOST = "portal.test"
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh folder per test, never to the project's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def tenant_a(db):
     return TenantFactory(slug="a", name="Tenant A", ticket_prefix="AAA")

@@ -1,6 +1,11 @@
 """factory_boy factories. Tenants come first; everything else hangs off one."""
 
+import io
+import random
+
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from feedback.models import FeedbackItem
 from feedback.services import item_submit
@@ -58,6 +63,26 @@ def submit_item(tenant, reporter, title="Checkout button does nothing", kind="id
     return item_submit(tenant=tenant, reporter=reporter, kind=kind, title=title, **extra)
 
 
+def png_bytes(width=40, height=30, mode="RGB", noise=False, **save_options):
+    """A real PNG; `noise` makes it incompressible (about width*height*3 bytes)."""
+    if noise:
+        pixels = random.Random(width * height).randbytes(width * height * 3)
+        image = Image.frombytes("RGB", (width, height), pixels)
+    else:
+        image = Image.new(mode, (width, height), 1 if mode == "1" else (200, 40, 40))
+    output = io.BytesIO()
+    image.save(output, format="PNG", **save_options)
+    return output.getvalue()
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def png_upload(name="screen.png", **png_options):
+    return upload(name, png_bytes(**png_options), "image/png")
+
+
 __all__ = [
     "PASSWORD",
     "DomainFactory",
@@ -65,5 +90,8 @@ __all__ = [
     "MembershipFactory",
     "TenantFactory",
     "UserFactory",
+    "png_bytes",
+    "png_upload",
     "submit_item",
+    "upload",
 ]

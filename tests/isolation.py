@@ -47,12 +47,25 @@ class Route:
 
 
 def _build_victims(item_b: Any, staff_b: Any) -> dict[str, models.Model]:
+    from PIL.PngImagePlugin import PngInfo
+
+    from feedback.attachments import attachments_add
     from feedback.models import Component, StatusChange, Tag
     from feedback.services import comment_post, item_change_status
     from tenants.models import Membership
+    from tests.factories import png_upload
 
     tenant = item_b.tenant
     membership = Membership.objects.for_tenant(tenant).get(user=staff_b)
+    # The sentinel sits in the file's name and in its bytes (a PNG text chunk).
+    text_chunk = PngInfo()
+    text_chunk.add_text("Comment", SENTINEL)
+    [attachment] = attachments_add(
+        tenant=tenant,
+        item=item_b,
+        uploaded_by=staff_b,
+        files=[png_upload(f"{SENTINEL}.png", pnginfo=text_chunk)],
+    )
     tag = Tag.objects.create(tenant=tenant, name=f"{SENTINEL} tag", slug="sentinel-tag")
     item_b.tags.add(tag)
     item_change_status(
@@ -72,6 +85,7 @@ def _build_victims(item_b: Any, staff_b: Any) -> dict[str, models.Model]:
             is_internal=True,
             membership=membership,
         ),
+        "feedback.attachment": attachment,
     }
 
 
@@ -109,6 +123,17 @@ ROUTES: list[Route] = [
         "post",
         lambda v: {"key": v.item.key},
         data={"email": "victim-voter@b.test"},
+    ),
+    Route("item-attachments-add", "post", lambda v: {"key": v.item.key}),
+    Route(
+        "item-attachment",
+        "get",
+        lambda v: {"key": v.item.key, "pk": v.of("feedback.attachment").pk},
+    ),
+    Route(
+        "item-attachment-thumbnail",
+        "get",
+        lambda v: {"key": v.item.key, "pk": v.of("feedback.attachment").pk},
     ),
     *_admin_routes(),
     Route("comment-post", "post", lambda v: {"key": v.item.key}, data={"body": "hacked"}),

@@ -29,6 +29,7 @@ class TestPlatformAdminTenants:
                 "status": "active",
                 "ticket_prefix": "CCC",
                 "brand_color": "#3b5bdb",
+                "attachment_max_bytes": 10 * 1024 * 1024,
             },
         )
 

@@ -4,7 +4,15 @@ import pytest
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
-from feedback.models import Comment, FeedbackItem, StatusChange, Subscription, Tag, Vote
+from feedback.models import (
+    Attachment,
+    Comment,
+    FeedbackItem,
+    StatusChange,
+    Subscription,
+    Tag,
+    Vote,
+)
 from tenants.admin_sites import tenant_admin_site
 from tenants.models import Membership, User
 from tests.conftest import HOST_A, make_client
@@ -98,3 +106,4 @@ def test_tenant_a_cannot_reach_tenant_b(route, actor_client, victims, tenant_a):
     assert Comment.objects.for_tenant(tenant_a).count() == 0
     assert Subscription.objects.for_tenant(tenant).filter(item=item).count() == 1
     assert User.objects.filter(email="victim-voter@b.test").count() == 0
+    assert Attachment.objects.for_tenant(tenant).count() == 1

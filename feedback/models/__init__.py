@@ -1,5 +1,6 @@
 """Feedback models, one module per topic."""
 
+from feedback.models.attachments import ORIGINAL_NAME_MAX_LENGTH, TEXT_EXTENSIONS, Attachment
 from feedback.models.comments import COMMENT_BODY_MAX_LENGTH, Comment
 from feedback.models.follows import Subscription
 from feedback.models.items import (
@@ -16,7 +17,10 @@ from feedback.models.votes import Vote
 __all__ = [
     "COMMENT_BODY_MAX_LENGTH",
     "DESCRIPTION_MAX_LENGTH",
+    "ORIGINAL_NAME_MAX_LENGTH",
+    "TEXT_EXTENSIONS",
     "TITLE_MAX_LENGTH",
+    "Attachment",
     "Comment",
     "Component",
     "FeedbackItem",

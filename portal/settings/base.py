@@ -227,3 +227,6 @@ LOGGING = {
 FEEDBACK_PAGE_SIZE = 20
 # Authors may change their own comment for this long after posting it.
 FEEDBACK_COMMENT_EDIT_WINDOW_MINUTES = env.int("FEEDBACK_COMMENT_EDIT_WINDOW_MINUTES", default=15)
+# Attachments: per request and per item (the per-file size is Tenant.attachment_max_bytes).
+ATTACHMENTS_MAX_PER_SUBMISSION = 3
+ATTACHMENTS_MAX_PER_ITEM = 10

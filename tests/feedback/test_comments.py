@@ -580,6 +580,8 @@ class TestTenantAdmin:
             "is_public": "on",
             "history-TOTAL_FORMS": "0",
             "history-INITIAL_FORMS": "0",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
             "comments-TOTAL_FORMS": str(len(existing)),
             "comments-INITIAL_FORMS": str(len(existing)),
             "comments-2-TOTAL_FORMS": "1" if new_body is not None else "0",

@@ -3,10 +3,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from feedback.attachments import attachments_add
 from feedback.models import FeedbackItem
 from feedback.services import comment_post, vote_cast
 from tests.conftest import HOST_A, make_client
-from tests.factories import MembershipFactory, UserFactory, submit_item
+from tests.factories import MembershipFactory, UserFactory, png_upload, submit_item
 
 
 def titles_on(response):
@@ -184,14 +185,24 @@ class TestQueryCounts:
         assert response.status_code == 200
         assert {item.comment_count for item in response.context["page"].object_list} == {2}
 
-    @pytest.mark.parametrize("size", [3, 30])
-    def test_detail(self, django_assert_num_queries, tenant_a, user1, size):
+    @pytest.mark.parametrize(("size", "attachments"), [(3, 0), (30, 5)])
+    def test_detail(self, django_assert_num_queries, tenant_a, user1, size, attachments):
         items = make_items(tenant_a, user1, size)
+        for batch in range(0, attachments, 3):
+            attachments_add(
+                tenant=tenant_a,
+                item=items[0],
+                uploaded_by=user1,
+                files=[png_upload(f"{n}.png") for n in range(batch, min(batch + 3, attachments))],
+            )
         client = make_client(HOST_A, user1)
 
-        # tenant, session, user, staff membership, item, its tags, its history, comments
-        with django_assert_num_queries(8):
-            assert client.get(f"/items/{items[0].key}/").status_code == 200
+        # tenant, session, user, staff membership, item, its tags, its status history,
+        # its attachments, comments (the reporter's upload form needs no query of its own)
+        with django_assert_num_queries(9):
+            response = client.get(f"/items/{items[0].key}/")
+        assert response.status_code == 200
+        assert len(response.context["attachments"]) == attachments
 
     @pytest.mark.parametrize("size", [3, 30])
     def test_detail_with_comments(self, django_assert_num_queries, tenant_a, user1, staff1, size):
@@ -214,8 +225,8 @@ class TestQueryCounts:
             (make_client(HOST_A, staff1), 2 * size),
         ):
             # tenant, session, user, staff membership, item with comment count, its tags,
-            # its status history, comments
-            with django_assert_num_queries(8):
+            # its status history, its attachments, comments
+            with django_assert_num_queries(9):
                 response = client.get(f"/items/{item.key}/")
             assert response.status_code == 200
             assert len(response.context["comments"]) == shown
@@ -230,8 +241,8 @@ class TestQueryCounts:
             add_comments(tenant_a, item, UserFactory(tenant=tenant_a), 1)
         client = make_client(HOST_A)
 
-        # tenant, item with comment count, its tags, its status history, comments
-        with django_assert_num_queries(5):
+        # tenant, item with comment count, its tags, its history, its attachments, comments
+        with django_assert_num_queries(6):
             response = client.get(f"/items/{item.key}/")
         assert response.status_code == 200
         assert response.content.decode().count('class="comment"') == size

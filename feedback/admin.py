@@ -19,6 +19,7 @@ from feedback.attachments import (
 from feedback.keys import parse_ticket_number
 from feedback.merging import MergeNotAllowed, item_merge
 from feedback.models import Attachment, Comment, Component, FeedbackItem, StatusChange, Tag
+from feedback.moderation import items_restore, items_set_hidden, items_soft_delete
 from feedback.services import (
     TransitionNotAllowed,
     comment_delete,
@@ -114,6 +115,7 @@ class FeedbackItemAdminForm(forms.ModelForm):
             "description",
             "component",
             "is_public",
+            "is_hidden",
             "tags",
             "steps_to_reproduce",
             "expected_result",
@@ -224,6 +226,25 @@ class AttachmentInline(TenantScopedInline, admin.TabularInline):
         return f"{obj.width} x {obj.height}" if obj.width else "-"
 
 
+class PortalVisibilityFilter(admin.SimpleListFilter):
+    """Deleted and spam items are off the portal; staff find them here to review or undo."""
+
+    title = "on the portal"
+    parameter_name = "portal"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("shown", "Shown"), ("hidden", "Hidden as spam"), ("deleted", "In the trash")]
+
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
+        if self.value() == "shown":
+            return queryset.filter(deleted_at__isnull=True, is_hidden=False)
+        if self.value() == "hidden":
+            return queryset.filter(is_hidden=True)
+        if self.value() == "deleted":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset
+
+
 @admin.register(FeedbackItem, site=tenant_admin_site)
 class FeedbackItemAdmin(TenantScopedAdmin):
     form = FeedbackItemAdminForm
@@ -239,7 +260,8 @@ class FeedbackItemAdmin(TenantScopedAdmin):
         "created_at",
     ]
     list_display_links = ["ticket_key", "title"]
-    list_filter = ["status", "severity", "kind", "is_public"]
+    list_filter = [PortalVisibilityFilter, "status", "severity", "kind", "is_public"]
+    actions = ["move_to_trash", "restore_from_trash", "hide_as_spam", "show_again"]
     search_fields = ["title", "description", "reporter__email", "api_endpoint", "request_id"]
     readonly_fields = ["ticket_key", "status", "vote_count", "reporter", "created_at", "updated_at"]
     filter_horizontal = ["tags"]
@@ -255,7 +277,7 @@ class FeedbackItemAdmin(TenantScopedAdmin):
                     ("kind", "severity", "impact"),
                     "title",
                     "description",
-                    ("component", "is_public"),
+                    ("component", "is_public", "is_hidden"),
                     "tags",
                 ]
             },
@@ -383,7 +405,39 @@ class FeedbackItemAdmin(TenantScopedAdmin):
 
     @admin.display(description="Key", ordering="number")
     def ticket_key(self, obj: FeedbackItem) -> str:
-        return obj.key
+        if obj.deleted_at:
+            return f"{obj.key} (trash)"
+        return f"{obj.key} (spam)" if obj.is_hidden else obj.key
+
+    def _moderate(self, request: HttpRequest, changed: int, verb: str) -> None:
+        self.message_user(request, f"{changed} item{'s' if changed != 1 else ''} {verb}.")
+
+    @admin.action(description="Move to trash (off the portal, can be restored)")
+    def move_to_trash(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        self._moderate(
+            request, items_soft_delete(tenant=request.tenant, items=queryset), "moved to the trash"
+        )
+
+    @admin.action(description="Restore from trash")
+    def restore_from_trash(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        self._moderate(request, items_restore(tenant=request.tenant, items=queryset), "restored")
+
+    @admin.action(description="Hide as spam")
+    def hide_as_spam(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        changed = items_set_hidden(tenant=request.tenant, items=queryset, hidden=True)
+        self._moderate(request, changed, "hidden as spam")
+
+    @admin.action(description="Show again (not spam)")
+    def show_again(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        changed = items_set_hidden(tenant=request.tenant, items=queryset, hidden=False)
+        self._moderate(request, changed, "shown again")
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        membership = self._membership(request)
+        if membership is None or not membership.can_edit:
+            return {}
+        return actions
 
 
 @admin.register(Tag, site=tenant_admin_site)

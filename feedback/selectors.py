@@ -49,8 +49,14 @@ ROADMAP_COLUMN_SIZE = 20
 def items_visible_to(
     *, tenant: Tenant, viewer: User | AnonymousUser, is_staff: bool = False
 ) -> QuerySet[FeedbackItem]:
-    """Items of `tenant` that `viewer` may see: public ones, their own, or all for staff."""
-    queryset = FeedbackItem.objects.for_tenant(tenant)
+    """Items of `tenant` that `viewer` may see: public ones, their own, or all for staff.
+
+    Deleted and hidden (spam) items are never part of the portal, not even for staff;
+    the admin is where they are reviewed and restored.
+    """
+    queryset = FeedbackItem.objects.for_tenant(tenant).filter(
+        deleted_at__isnull=True, is_hidden=False
+    )
     if is_staff:
         return queryset
     if viewer.is_authenticated:

@@ -92,6 +92,12 @@ class FeedbackItem(TenantOwnedModel):
     is_public = models.BooleanField(
         default=True, help_text="Private items are seen only by their reporter and staff."
     )
+    # Staff moderation. Hidden (spam, abuse) and deleted items vanish from every portal
+    # page, list, count, suggestion and feed; the admin still shows them and can undo.
+    is_hidden = models.BooleanField(
+        "hidden as spam", default=False, help_text="Hidden from the portal, e.g. spam or abuse."
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -19,6 +19,7 @@ from feedback.models import (
     Component,
     FeedbackItem,
 )
+from portal.honeypot import HONEYPOT_FIELD, HoneypotFormMixin
 from portal.text import multi_line, single_line
 from tenants.models import Tenant
 
@@ -128,7 +129,7 @@ def _text_area(rows: int, placeholder: str = "") -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "placeholder": placeholder})
 
 
-class ItemSubmitForm(forms.Form):
+class ItemSubmitForm(HoneypotFormMixin, forms.Form):
     """The submit form for one kind of feedback; fields follow KIND_FIELDS."""
 
     title = forms.CharField(
@@ -196,6 +197,7 @@ class ItemSubmitForm(forms.Form):
         self.tenant = tenant
         self.fields["attachments"] = _attachments_field(tenant=tenant, required=False)
         wanted = {
+            HONEYPOT_FIELD,
             "title",
             "description",
             "component",
@@ -217,6 +219,7 @@ class ItemSubmitForm(forms.Form):
         )
         self.fields["description"].label = label
         self.fields["description"].help_text = help_text
+        self.fields[HONEYPOT_FIELD] = self.fields.pop(HONEYPOT_FIELD)
 
     def clean_title(self) -> str:
         title = single_line(self.cleaned_data["title"])
@@ -235,7 +238,7 @@ class ItemSubmitForm(forms.Form):
     def submission(self) -> dict[str, Any]:
         """Keyword arguments for item_submit, without the empty optional details."""
         data = dict(self.cleaned_data)
-        general = {"title", "description", "component", "attachments"}
+        general = {"title", "description", "component", "attachments", HONEYPOT_FIELD}
         details = {k: v for k, v in data.items() if k not in general}
         return {
             "kind": self.kind,

@@ -46,6 +46,7 @@ from feedback.services import (
     vote_cast,
     vote_withdraw,
 )
+from portal.ratelimit import rate_limited
 from portal.text import single_line
 from tenants.roles import membership_for
 from tenants.views import safe_next_url
@@ -173,6 +174,7 @@ def item_detail_view(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("comment", "commented")
 def comment_post_view(request: HttpRequest, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         messages.info(request, "Log in or sign up to comment.")
@@ -261,6 +263,7 @@ def comment_delete_view(request: HttpRequest, key: str, comment_id: int) -> Http
 
 
 @require_POST
+@rate_limited("upload", "uploaded files")
 def item_attachments_add_view(request: HttpRequest, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={reverse('item-detail', kwargs={'key': key})}")
@@ -349,6 +352,7 @@ def item_attachment_thumbnail_view(request: HttpRequest, key: str, pk: int) -> F
 
 
 @login_required
+@rate_limited("submit", "submitted feedback")
 def item_submit_view(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind") or request.GET.get("kind") or ""
     if kind not in FeedbackItem.Kind.values:
@@ -382,6 +386,7 @@ def _vote_response(request: HttpRequest, item: FeedbackItem) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("vote", "voted")
 def item_vote_view(request: HttpRequest, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         messages.info(request, "Log in or sign up to vote.")
@@ -402,6 +407,7 @@ def item_vote_view(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("vote", "voted")
 def item_unvote_view(request: HttpRequest, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={reverse('item-detail', kwargs={'key': key})}")

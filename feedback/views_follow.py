@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from feedback.services import VotingClosed, vote_record_for_customer
 from feedback.subscriptions import item_follow, item_unfollow
 from feedback.views import visible_item_or_404
+from portal.ratelimit import rate_limited
 from tenants.roles import membership_for
 from tenants.views import safe_next_url
 
@@ -25,6 +26,7 @@ def _login_first(key: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("follow", "followed and unfollowed items")
 def item_follow_view(request: HttpRequest, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return _login_first(key)
@@ -35,6 +37,7 @@ def item_follow_view(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("follow", "followed and unfollowed items")
 def item_unfollow_view(request: HttpRequest, key: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return _login_first(key)

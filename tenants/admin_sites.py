@@ -10,8 +10,9 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
+from portal.ratelimit import check_limits, too_many_requests
 from tenants.models import Membership, User
 from tenants.roles import membership_for
 from tenants.scoping import TenantOwnedModel
@@ -40,6 +41,13 @@ class TenantAdminSite(admin.AdminSite):
     site_title = "Hypercare staff"
     index_title = "Triage and settings"
     login_form = TenantStaffLoginForm
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        if request.method == "POST":
+            retry_after = check_limits(request, "login", account=request.POST.get("username", ""))
+            if retry_after is not None:
+                return too_many_requests(request, retry_after, "tried to log in")
+        return super().login(request, extra_context)
 
     def has_permission(self, request: HttpRequest) -> bool:
         return getattr(request, "tenant", None) is not None and membership_for(request) is not None

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from portal.honeypot import HoneypotFormMixin
 from portal.text import single_line
 from tenants.models import User
 
@@ -17,7 +18,7 @@ class EmailLoginForm(AuthenticationForm):
     }
 
 
-class SignUpForm(forms.Form):
+class SignUpForm(HoneypotFormMixin, forms.Form):
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )

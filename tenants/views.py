@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, LogoutView
@@ -9,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from portal.ratelimit import check_limits, rate_limited, too_many_requests
 from tenants.forms import EmailLoginForm, SignUpForm
 from tenants.services import EmailAlreadyRegistered, user_register
 
@@ -28,6 +31,14 @@ class PortalLoginView(LoginView):
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Per IP and per account, so neither many accounts from one place nor one
+        # account from many places can be guessed at speed (BC-17).
+        retry_after = check_limits(request, "login", account=request.POST.get("username", ""))
+        if retry_after is not None:
+            return too_many_requests(request, retry_after, "tried to log in")
+        return super().post(request, *args, **kwargs)
+
     def get_success_url(self) -> str:
         # A `next` that points back at the login page would loop for a signed-in user.
         url = super().get_success_url()
@@ -38,6 +49,7 @@ class PortalLogoutView(LogoutView):
     pass
 
 
+@rate_limited("signup", "created accounts")
 def signup_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         target = safe_next_url(request)

@@ -1,6 +1,7 @@
 """Shared fixtures. Every fixture set has two tenants: a (the actor) and b (the victim)."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import MembershipFactory, TenantFactory, UserFactory, submit_item
@@ -15,6 +16,14 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a fresh folder per test, never to the project's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; tenant ids repeat from test to test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -223,6 +223,19 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Rate limits per tenant, as "count/seconds", by who is counted: the client IP, the
+# signed-in user, or the account being logged into. Redis backs them in production.
+PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
+RATE_LIMITS = {
+    "submit": {"user": "10/3600", "ip": "30/3600"},
+    "vote": {"user": "30/60", "ip": "120/60"},
+    "comment": {"user": "10/60", "ip": "60/60"},
+    "follow": {"user": "30/60"},
+    "signup": {"ip": "10/3600"},
+    "login": {"ip": "5/60", "account": "10/3600"},
+    "upload": {"user": "20/3600"},
+}
+
 # Portal behaviour
 FEEDBACK_PAGE_SIZE = 20
 # Authors may change their own comment for this long after posting it.

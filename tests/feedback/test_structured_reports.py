@@ -67,8 +67,8 @@ class TestKindChooser:
     def test_each_kind_asks_for_its_own_fields(self, client_user1, kind, fields):
         response = client_user1.get(SUBMIT, {"kind": kind})
 
-        # Every kind ends with the optional attachments.
-        assert list(response.context["form"].fields) == [*fields, "attachments"]
+        # Every kind ends with the optional attachments, then the invisible honeypot.
+        assert list(response.context["form"].fields) == [*fields, "attachments", "website"]
 
     def test_components_are_offered_when_the_tenant_has_some(self, client_user1, tenant_a):
         Component.objects.create(tenant=tenant_a, name="Mobile app", position=1)

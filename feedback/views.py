@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,14 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from feedback.forms import KIND_CHOOSER, CommentEditForm, CommentForm, ItemSubmitForm
+from feedback.affected import affected_report_of, affected_summary, open_items_on_api_surface
+from feedback.forms import (
+    KIND_CHOOSER,
+    AffectedReportForm,
+    CommentEditForm,
+    CommentForm,
+    ItemSubmitForm,
+)
 from feedback.keys import number_from_url_key
 from feedback.models import Comment, FeedbackItem
 from feedback.selectors import (
@@ -121,7 +129,20 @@ def _item_page(
         "comment_form": form,
         "can_delete_comments": membership is not None and membership.can_edit,
     }
+    if item.kind == FeedbackItem.Kind.INTEGRATION:
+        context.update(_affected_context(request, item))
     return render(request, "feedback/item_detail.html", context, status=status)
+
+
+def _affected_context(request: HttpRequest, item: FeedbackItem) -> dict[str, object]:
+    """ "N developers and M apps affected", and the viewer's "me too" form (pre-filled)."""
+    own = affected_report_of(tenant=request.tenant, item=item, reporter=request.user)
+    initial = {"app_name": own.app_name, "app_version": own.app_version} if own else {}
+    return {
+        "affected": affected_summary(tenant=request.tenant, item=item),
+        "own_affected_report": own,
+        "affected_form": AffectedReportForm(initial=initial, auto_id="affected_%s"),
+    }
 
 
 def _login_to_comment(key: str) -> HttpResponse:
@@ -236,18 +257,36 @@ def item_submit_view(request: HttpRequest) -> HttpResponse:
         # First step: what kind of feedback is it? Each kind has its own form.
         return render(request, "feedback/item_kind_chooser.html", {"choices": KIND_CHOOSER})
     form = ItemSubmitForm(request.POST or None, tenant=request.tenant, kind=kind)
+    cluster: list[FeedbackItem] = []
     if request.method == "POST" and form.is_valid():
-        item = item_submit(tenant=request.tenant, reporter=request.user, **form.submission())
-        messages.success(
-            request, f"Thank you! Your feedback is {item.key}. Quote it when you contact us."
-        )
-        return redirect("item-detail", key=item.key)
+        if kind == FeedbackItem.Kind.INTEGRATION and request.POST.get("confirm_new") != "1":
+            # The same failing call is already reported: offer to join it first.
+            cluster = list(_open_items_on_same_call(request, form))
+        if not cluster:
+            item = item_submit(tenant=request.tenant, reporter=request.user, **form.submission())
+            messages.success(
+                request, f"Thank you! Your feedback is {item.key}. Quote it when you contact us."
+            )
+            return redirect("item-detail", key=item.key)
     kind_label = FeedbackItem.Kind(kind).label
     return render(
         request,
         "feedback/item_submit.html",
-        {"form": form, "kind": kind, "kind_label": kind_label},
+        {"form": form, "kind": kind, "kind_label": kind_label, "cluster": cluster},
         status=400 if form.errors else 200,
+    )
+
+
+def _open_items_on_same_call(request: HttpRequest, form: ItemSubmitForm) -> QuerySet[FeedbackItem]:
+    data = form.cleaned_data
+    return open_items_on_api_surface(
+        tenant=request.tenant,
+        viewer=request.user,
+        api_endpoint=data.get("api_endpoint", ""),
+        http_method=data.get("http_method", ""),
+        http_status=data.get("http_status"),
+        error_code=data.get("error_code", ""),
+        is_staff=membership_for(request) is not None,
     )
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -18,7 +19,15 @@ from feedback.attachments import (
 )
 from feedback.keys import parse_ticket_number
 from feedback.merging import MergeNotAllowed, item_merge
-from feedback.models import Attachment, Comment, Component, FeedbackItem, StatusChange, Tag
+from feedback.models import (
+    AffectedReport,
+    Attachment,
+    Comment,
+    Component,
+    FeedbackItem,
+    StatusChange,
+    Tag,
+)
 from feedback.moderation import items_restore, items_set_hidden, items_soft_delete
 from feedback.services import (
     TransitionNotAllowed,
@@ -256,6 +265,7 @@ class FeedbackItemAdmin(TenantScopedAdmin):
         "severity",
         "component",
         "vote_count",
+        "affected",
         "reporter",
         "created_at",
     ]
@@ -313,7 +323,25 @@ class FeedbackItemAdmin(TenantScopedAdmin):
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return super().get_queryset(request).select_related("tenant", "reporter", "component")
+        queryset = super().get_queryset(request).select_related("tenant", "reporter", "component")
+        # One subquery, not a JOIN + GROUP BY, and not a query per row.
+        reports = (
+            AffectedReport.objects.for_tenant(request.tenant)
+            .filter(item=models.OuterRef("pk"))
+            .order_by()
+            .values("item")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return queryset.annotate(
+            affected_count=Coalesce(
+                models.Subquery(reports, output_field=models.IntegerField()), models.Value(0)
+            )
+        )
+
+    @admin.display(description="Affected", ordering="affected_count")
+    def affected(self, obj: FeedbackItem) -> int:
+        return obj.affected_count
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [*super().get_exclude(request, obj), "duplicate_of"]

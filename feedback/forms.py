@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse_lazy
 
 from feedback.attachments import (
     MAX_FILES_PER_SUBMISSION,
@@ -135,7 +136,18 @@ class ItemSubmitForm(HoneypotFormMixin, forms.Form):
     title = forms.CharField(
         max_length=TITLE_MAX_LENGTH,
         help_text="One line that someone else with the same problem would recognise.",
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                # Similar items appear below while typing (htmx; without JS nothing happens).
+                "hx-get": reverse_lazy("item-similar"),
+                "hx-trigger": "input changed delay:300ms, search",
+                "hx-target": "#similar-items",
+                "hx-include": "[name='kind']",
+                "hx-sync": "this:replace",
+                "aria-controls": "similar-items",
+            }
+        ),
     )
     description = forms.CharField(
         max_length=DESCRIPTION_MAX_LENGTH, required=False, widget=_text_area(6)
@@ -303,3 +315,23 @@ class AttachmentAddForm(forms.Form):
             tenant=self.tenant,
             existing_count=self.existing_count,
         )
+
+
+class AffectedReportForm(forms.Form):
+    """ "Me too" on an integration problem: optional request id and app."""
+
+    request_id = forms.CharField(
+        max_length=120, required=False, help_text="From your failing call's response headers."
+    )
+    app_name = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Your app",
+        widget=forms.TextInput(attrs={"placeholder": "Acme iOS"}),
+    )
+    app_version = forms.CharField(
+        max_length=40,
+        required=False,
+        label="App version",
+        widget=forms.TextInput(attrs={"placeholder": "4.0.2"}),
+    )

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from feedback import views, views_follow
+from feedback import views, views_follow, views_similar
 
 urlpatterns = [
     path("", views.item_list_view, name="home"),
     path("items/new/", views.item_submit_view, name="item-submit"),
+    # Before items/<key>/, which would otherwise take "similar" for a key.
+    path("items/similar/", views_similar.item_similar_view, name="item-similar"),
     path("items/<str:key>/", views.item_detail_view, name="item-detail"),
+    path("items/<str:key>/affected/", views_similar.item_affected_view, name="item-affected"),
     path("items/<str:key>/vote/", views.item_vote_view, name="item-vote"),
     path("items/<str:key>/unvote/", views.item_unvote_view, name="item-unvote"),
     path("items/<str:key>/follow/", views_follow.item_follow_view, name="item-follow"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +17,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
+from feedback.affected import affected_report_of, affected_summary, open_items_on_api_surface
 from feedback.attachments import MAX_FILES_PER_ITEM, AttachmentRejected, attachments_add
 from feedback.forms import (
     KIND_CHOOSER,
+    AffectedReportForm,
     AttachmentAddForm,
     CommentEditForm,
     CommentForm,
@@ -153,7 +156,20 @@ def _item_page(
         "attachment_form": attachment_form,
         "attachments_full": len(attachments) >= MAX_FILES_PER_ITEM,
     }
+    if item.kind == FeedbackItem.Kind.INTEGRATION:
+        context.update(_affected_context(request, item))
     return render(request, "feedback/item_detail.html", context, status=status)
+
+
+def _affected_context(request: HttpRequest, item: FeedbackItem) -> dict[str, object]:
+    """ "N developers and M apps affected", and the viewer's "me too" form (pre-filled)."""
+    own = affected_report_of(tenant=request.tenant, item=item, reporter=request.user)
+    initial = {"app_name": own.app_name, "app_version": own.app_version} if own else {}
+    return {
+        "affected": affected_summary(tenant=request.tenant, item=item),
+        "own_affected_report": own,
+        "affected_form": AffectedReportForm(initial=initial, auto_id="affected_%s"),
+    }
 
 
 def _login_to_comment(key: str) -> HttpResponse:
@@ -361,23 +377,43 @@ def item_submit_view(request: HttpRequest) -> HttpResponse:
     form = ItemSubmitForm(
         request.POST or None, request.FILES or None, tenant=request.tenant, kind=kind
     )
+    cluster: list[FeedbackItem] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            item = item_submit(tenant=request.tenant, reporter=request.user, **form.submission())
-        except AttachmentRejected as error:
-            form.add_error("attachments", error.messages)
-        else:
-            messages.success(
-                request,
-                f"Thank you! Your feedback is {item.key}. Quote it when you contact us.",
-            )
-            return redirect("item-detail", key=item.key)
+        if kind == FeedbackItem.Kind.INTEGRATION and request.POST.get("confirm_new") != "1":
+            # The same failing call is already reported: offer to join it first.
+            cluster = list(_open_items_on_same_call(request, form))
+        if not cluster:
+            try:
+                item = item_submit(
+                    tenant=request.tenant, reporter=request.user, **form.submission()
+                )
+            except AttachmentRejected as error:
+                form.add_error("attachments", error.messages)
+            else:
+                messages.success(
+                    request,
+                    f"Thank you! Your feedback is {item.key}. Quote it when you contact us.",
+                )
+                return redirect("item-detail", key=item.key)
     kind_label = FeedbackItem.Kind(kind).label
     return render(
         request,
         "feedback/item_submit.html",
-        {"form": form, "kind": kind, "kind_label": kind_label},
+        {"form": form, "kind": kind, "kind_label": kind_label, "cluster": cluster},
         status=400 if form.errors else 200,
+    )
+
+
+def _open_items_on_same_call(request: HttpRequest, form: ItemSubmitForm) -> QuerySet[FeedbackItem]:
+    data = form.cleaned_data
+    return open_items_on_api_surface(
+        tenant=request.tenant,
+        viewer=request.user,
+        api_endpoint=data.get("api_endpoint", ""),
+        http_method=data.get("http_method", ""),
+        http_status=data.get("http_status"),
+        error_code=data.get("error_code", ""),
+        is_staff=membership_for(request) is not None,
     )
 
 

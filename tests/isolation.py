@@ -145,6 +145,7 @@ ROUTES: list[Route] = [
         data={"body": "hacked"},
     ),
     Route("comment-delete", "post", lambda v: {"key": v.item.key, "comment_id": v.comment.pk}),
+    Route("item-affected", "post", lambda v: {"key": v.item.key}, data={"request_id": "hacked"}),
 ]
 
 # URL patterns (by name, or by pattern text when unnamed) that take no object of a tenant.
@@ -166,6 +167,7 @@ NOT_OBJECT_ROUTES: dict[str, str] = {
     "roadmap": "lists the host's tenant only (test_roadmap)",
     "my-feedback": "the signed-in user's own items in the host's tenant",
     "item-submit": "creates in the host's tenant",
+    "item-similar": "searches the host's tenant only (tests/feedback/test_similar.py)",
 }
 _ADMIN_COLLECTION = re.compile(r"^admin:\w+_(changelist|add)$")
 _ADMIN_OBJECT_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")

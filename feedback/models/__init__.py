@@ -1,5 +1,6 @@
 """Feedback models, one module per topic."""
 
+from feedback.models.affected import AffectedReport
 from feedback.models.attachments import ORIGINAL_NAME_MAX_LENGTH, TEXT_EXTENSIONS, Attachment
 from feedback.models.comments import COMMENT_BODY_MAX_LENGTH, Comment
 from feedback.models.follows import Subscription
@@ -20,6 +21,7 @@ __all__ = [
     "ORIGINAL_NAME_MAX_LENGTH",
     "TEXT_EXTENSIONS",
     "TITLE_MAX_LENGTH",
+    "AffectedReport",
     "Attachment",
     "Comment",
     "Component",

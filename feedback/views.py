@@ -331,10 +331,11 @@ def _file_response(stored: Any, content_type: str, filename: str, inline: bool) 
         handle,
         as_attachment=not inline,
         filename=filename,
+        # A plain str: WSGI servers (runserver's wsgiref) reject the TextChoices member.
         content_type=(
             "text/plain; charset=utf-8"
             if content_type == Attachment.ContentType.TEXT
-            else content_type
+            else str(content_type)
         ),
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -448,6 +448,7 @@ class TestDownload:
 
         assert response.status_code == 200
         assert response["Content-Type"] == "image/jpeg"
+        assert type(response["Content-Type"]) is str  # wsgiref refuses str subclasses
         assert response["Content-Disposition"] == 'inline; filename="photo-thumbnail.jpg"'
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Security-Policy"] == CSP

@@ -307,7 +307,10 @@ class TestPortalPosting:
 
         assert response.status_code == 400
         assert response.context["comment_form"].errors == {"body": [error]}
-        assert '<ul class="field-errors" id="id_body-errors">' in response.content.decode()
+        page = response.content.decode()
+        # The id Django's widget names in aria-describedby, so screen readers read it.
+        assert '<ul class="field-errors" id="id_body_error">' in page
+        assert 'aria-describedby="id_body_helptext id_body_error"' in page
         assert comments_of(item_i1) == []
 
     def test_comments_on_closed_items_are_allowed(self, tenant_a, client_user2, item_i1):

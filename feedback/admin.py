@@ -25,10 +25,12 @@ from feedback.models import (
     Comment,
     Component,
     FeedbackItem,
+    ReleaseNote,
     StatusChange,
     Tag,
 )
 from feedback.moderation import items_restore, items_set_hidden, items_soft_delete
+from feedback.releases import release_note_publish, release_note_save
 from feedback.services import (
     TransitionNotAllowed,
     comment_delete,
@@ -502,3 +504,42 @@ class PlatformFeedbackItemAdmin(PlatformAdmin):
     @admin.display(description="Key", ordering="number")
     def ticket_key(self, obj: FeedbackItem) -> str:
         return obj.key
+
+
+class ReleaseNoteAdminForm(forms.ModelForm):
+    class Meta:
+        model = ReleaseNote
+        fields = ("title", "slug", "body", "items")
+
+
+@admin.register(ReleaseNote, site=tenant_admin_site)
+class ReleaseNoteAdmin(TenantScopedAdmin):
+    """Drafts until published; publishing is an action, so it happens once, on purpose."""
+
+    form = ReleaseNoteAdminForm
+    list_display = ["title", "slug", "published_at", "created_at"]
+    search_fields = ["title", "body"]
+    filter_horizontal = ["items"]
+    readonly_fields = ["published_at"]
+    actions = ["publish"]
+
+    def save_model(self, request: HttpRequest, obj: ReleaseNote, form: Any, change: bool) -> None:
+        # Through the service: it renders and sanitizes the Markdown; items are saved
+        # by save_related from the (tenant-scoped) form choices.
+        release_note_save(
+            tenant=request.tenant,
+            note=obj,
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            slug=form.cleaned_data["slug"],
+        )
+
+    @admin.action(description="Publish now")
+    def publish(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        published = 0
+        for note in queryset.filter(published_at__isnull=True):
+            release_note_publish(tenant=request.tenant, note=note, actor=request.user)
+            published += 1
+        self.message_user(
+            request, f"{published} release note{'s' if published != 1 else ''} published."
+        )

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from feedback import views, views_follow, views_similar
+from feedback import views, views_follow, views_releases, views_similar
 
 urlpatterns = [
+    path("releases/", views_releases.release_list_view, name="release-list"),
+    path("releases/feed.atom", views_releases.ReleaseNotesFeed(), name="release-feed"),
+    path("releases/<slug:slug>/", views_releases.release_detail_view, name="release-detail"),
     path("", views.item_list_view, name="home"),
     path("items/new/", views.item_submit_view, name="item-submit"),
     # Before items/<key>/, which would otherwise take "similar" for a key.

@@ -86,7 +86,21 @@ def _build_victims(item_b: Any, staff_b: Any) -> dict[str, models.Model]:
             membership=membership,
         ),
         "feedback.attachment": attachment,
+        "feedback.releasenote": _published_note(tenant, item_b),
     }
+
+
+def _published_note(tenant: Any, item_b: Any) -> Any:
+    from feedback.releases import release_note_publish, release_note_save
+
+    note = release_note_save(
+        tenant=tenant,
+        title=f"{SENTINEL} release",
+        body=f"{SENTINEL} shipped",
+        slug="sentinel-b-release",
+        items=[item_b],
+    )
+    return release_note_publish(tenant=tenant, note=note, actor=None)
 
 
 def build_victims(item_b: Any, staff_b: Any) -> Victims:
@@ -113,6 +127,7 @@ def _admin_routes() -> list[Route]:
 
 
 ROUTES: list[Route] = [
+    Route("release-detail", "get", lambda v: {"slug": v.of("feedback.releasenote").slug}),
     Route("item-detail", "get", lambda v: {"key": v.item.key}),
     Route("item-vote", "post", lambda v: {"key": v.item.key}),
     Route("item-unvote", "post", lambda v: {"key": v.item.key}),
@@ -165,6 +180,8 @@ NOT_OBJECT_ROUTES: dict[str, str] = {
     "health": "no object",
     "home": "lists the host's tenant only",
     "roadmap": "lists the host's tenant only (test_roadmap)",
+    "release-list": "lists the host's tenant only (test_release_notes)",
+    "release-feed": "lists the host's tenant only (test_release_notes)",
     "my-feedback": "the signed-in user's own items in the host's tenant",
     "item-submit": "creates in the host's tenant",
     "item-similar": "searches the host's tenant only (tests/feedback/test_similar.py)",

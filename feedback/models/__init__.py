@@ -13,12 +13,14 @@ from feedback.models.items import (
     Tag,
     TicketCounter,
 )
+from feedback.models.releases import RELEASE_BODY_MAX_LENGTH, ReleaseNote
 from feedback.models.votes import Vote
 
 __all__ = [
     "COMMENT_BODY_MAX_LENGTH",
     "DESCRIPTION_MAX_LENGTH",
     "ORIGINAL_NAME_MAX_LENGTH",
+    "RELEASE_BODY_MAX_LENGTH",
     "TEXT_EXTENSIONS",
     "TITLE_MAX_LENGTH",
     "AffectedReport",
@@ -26,6 +28,7 @@ __all__ = [
     "Comment",
     "Component",
     "FeedbackItem",
+    "ReleaseNote",
     "StatusChange",
     "Subscription",
     "Tag",

@@ -420,3 +420,7 @@ class PlatformFeedbackItemAdmin(PlatformAdmin):
     @admin.display(description="Key", ordering="number")
     def ticket_key(self, obj: FeedbackItem) -> str:
         return obj.key
+
+
+# Registers the email delivery log on the tenant admin site.
+from feedback.notifications import admin as notifications_admin  # noqa: E402, F401

@@ -13,6 +13,7 @@ from feedback.models.items import (
     TicketCounter,
 )
 from feedback.models.votes import Vote
+from feedback.notifications.models import NotificationPreference, OutboundMessage
 
 __all__ = [
     "COMMENT_BODY_MAX_LENGTH",
@@ -24,6 +25,8 @@ __all__ = [
     "Comment",
     "Component",
     "FeedbackItem",
+    "NotificationPreference",
+    "OutboundMessage",
     "StatusChange",
     "Subscription",
     "Tag",

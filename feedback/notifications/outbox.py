@@ -71,12 +71,6 @@ def _enqueue(
 ) -> None:
     """Create one pending row per (event, recipient) and dispatch the event on commit."""
     chunk: list[OutboundMessage] = []
-
-    def flush() -> None:
-        # ignore_conflicts: re-running an event (a retried request) adds nobody twice.
-        OutboundMessage.objects.bulk_create(chunk, ignore_conflicts=True)
-        chunk.clear()
-
     for user_id, email in recipients:
         chunk.append(
             OutboundMessage(
@@ -90,9 +84,11 @@ def _enqueue(
             )
         )
         if len(chunk) >= FANOUT_CHUNK_SIZE:
-            flush()
+            # ignore_conflicts: re-running an event (a retried request) adds nobody twice.
+            OutboundMessage.objects.bulk_create(chunk, ignore_conflicts=True)
+            chunk = []
     if chunk:
-        flush()
+        OutboundMessage.objects.bulk_create(chunk, ignore_conflicts=True)
     from feedback.notifications.tasks import outbox_dispatch_event
 
     # robust: with the broker down the event still commits; the sweep sends it later.

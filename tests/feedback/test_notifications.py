@@ -9,6 +9,7 @@ import pytest
 from django.core import mail, signing
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from feedback.merging import item_merge
 from feedback.models import FeedbackItem, NotificationPreference, OutboundMessage
@@ -282,6 +283,24 @@ class TestDelivery:
         assert len(mail.outbox) == 1
         row.refresh_from_db()
         assert (row.status, row.attempts) == ("sent", 1)
+
+    def test_with_the_broker_down_the_submission_succeeds_and_the_sweep_sends_later(
+        self, committed, tenant_a, user1
+    ):
+        broken = mock.patch.object(
+            outbox_dispatch_event, "delay", side_effect=OperationalError("Redis is down")
+        )
+        with broken:
+            item = committed(submit_item, tenant_a, user1)
+
+        assert item.pk is not None
+        assert mail.outbox == []
+        rows = OutboundMessage.objects.for_tenant(tenant_a)
+        assert rows.get().status == "pending"
+        rows.update(next_attempt_at=timezone.now() - timedelta(minutes=2))
+
+        assert outbox_sweep() == 1
+        assert recipients_of(mail.outbox) == ["user1@a.test"]
 
     def test_a_row_being_sent_elsewhere_is_not_sent_again(self, tenant_a, user1):
         submit_item(tenant_a, user1)

@@ -543,3 +543,7 @@ class ReleaseNoteAdmin(TenantScopedAdmin):
         self.message_user(
             request, f"{published} release note{'s' if published != 1 else ''} published."
         )
+
+
+# Registers the email delivery log on the tenant admin site.
+from feedback.notifications import admin as notifications_admin  # noqa: E402, F401

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from feedback.models import FeedbackItem, StatusChange, Subscription, Vote
+from feedback.notifications.outbox import notify_item_merged
 from portal.text import multi_line
 from tenants.models import Tenant, User
 
@@ -49,6 +50,8 @@ def item_merge(
             raise MergeNotAllowed(
                 f"{canonical.key} is itself a duplicate; merge into its original."
             )
+        # Before the votes move: the duplicate's voters are the audience.
+        notify_item_merged(tenant=tenant, duplicate=duplicate, actor=actor)
         _move_rows(Vote, tenant=tenant, source=duplicate, target=canonical)
         _move_rows(Subscription, tenant=tenant, source=duplicate, target=canonical)
         counts = dict(

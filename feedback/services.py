@@ -27,6 +27,11 @@ from feedback.models import (
     TicketCounter,
     Vote,
 )
+from feedback.notifications.outbox import (
+    notify_comment_posted,
+    notify_item_submitted,
+    notify_status_changed,
+)
 from feedback.redaction import redact_secrets
 from feedback.subscriptions import subscription_ensure
 from feedback.workflow import is_allowed
@@ -147,6 +152,7 @@ def item_submit(
         attachments_store(
             tenant=tenant, item=item, uploaded_by=reporter, files=inspected, written=written
         )
+        notify_item_submitted(tenant=tenant, item=item)
     item.refresh_from_db(fields=["vote_count"])
     return item
 
@@ -242,6 +248,7 @@ def item_change_status(
         FeedbackItem.objects.for_tenant(tenant).filter(pk=item.pk).update(
             status=to_status, status_changed_at=change.created_at
         )
+        notify_status_changed(tenant=tenant, item=locked, change=change)
     item.status = to_status
     item.status_changed_at = change.created_at
     return change
@@ -275,14 +282,17 @@ def comment_post(
     if is_internal and (membership is None or membership.tenant_id != tenant.pk):
         raise CommentNotAllowed
     body = _comment_body(body)
-    return Comment.objects.create(
-        tenant=tenant,
-        item=item,
-        author=author,
-        body=body,
-        body_html=render_markdown(body),
-        is_internal=is_internal,
-    )
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            tenant=tenant,
+            item=item,
+            author=author,
+            body=body,
+            body_html=render_markdown(body),
+            is_internal=is_internal,
+        )
+        notify_comment_posted(tenant=tenant, comment=comment, membership=membership)
+    return comment
 
 
 def comment_edit(

@@ -14,5 +14,6 @@ urlpatterns = [
     path("healthz", health_view, name="health"),
     path("roadmap/", roadmap_view, name="roadmap"),
     path("my/", my_feedback_view, name="my-feedback"),
+    path("notifications/", include("feedback.notifications.urls")),
     path("", include("feedback.urls")),
 ]

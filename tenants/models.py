@@ -51,6 +51,11 @@ class Tenant(models.Model):
     )
     brand_color = models.CharField(max_length=7, default="#3b5bdb", validators=[COLOR_VALIDATOR])
     logo = models.ImageField(upload_to="tenant-logos/", blank=True)
+    reply_to_email = models.EmailField(
+        "reply-to address",
+        blank=True,
+        help_text="Replies to notification emails go here; empty means no Reply-To header.",
+    )
     attachment_max_bytes = models.PositiveIntegerField(
         "attachment size limit (bytes)",
         default=ATTACHMENT_MAX_BYTES_DEFAULT,

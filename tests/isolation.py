@@ -50,7 +50,7 @@ def _build_victims(item_b: Any, staff_b: Any) -> dict[str, models.Model]:
     from PIL.PngImagePlugin import PngInfo
 
     from feedback.attachments import attachments_add
-    from feedback.models import Component, StatusChange, Tag
+    from feedback.models import Component, OutboundMessage, StatusChange, Tag
     from feedback.services import comment_post, item_change_status
     from tenants.models import Membership
     from tests.factories import png_upload
@@ -87,6 +87,9 @@ def _build_victims(item_b: Any, staff_b: Any) -> dict[str, models.Model]:
         ),
         "feedback.attachment": attachment,
         "feedback.releasenote": _published_note(tenant, item_b),
+        "feedback.outboundmessage": OutboundMessage.objects.for_tenant(tenant).get(
+            item=item_b, event_type=OutboundMessage.Event.ACKNOWLEDGMENT
+        ),
     }
 
 
@@ -105,6 +108,13 @@ def _published_note(tenant: Any, item_b: Any) -> Any:
 
 def build_victims(item_b: Any, staff_b: Any) -> Victims:
     return Victims(item=item_b, objects=_build_victims(item_b, staff_b))
+
+
+def _unsubscribe_token(victims: Victims) -> dict[str, Any]:
+    from feedback.notifications.tokens import unsubscribe_token_make
+
+    item = victims.item
+    return {"token": unsubscribe_token_make(tenant=item.tenant, user=item.reporter)}
 
 
 def _admin_routes() -> list[Route]:
@@ -161,6 +171,9 @@ ROUTES: list[Route] = [
     ),
     Route("comment-delete", "post", lambda v: {"key": v.item.key, "comment_id": v.comment.pk}),
     Route("item-affected", "post", lambda v: {"key": v.item.key}, data={"request_id": "hacked"}),
+    # B's signed unsubscribe link on A's host: 404, B's preference untouched.
+    Route("notification-unsubscribe", "get", _unsubscribe_token),
+    Route("notification-unsubscribe", "post", _unsubscribe_token),
 ]
 
 # URL patterns (by name, or by pattern text when unnamed) that take no object of a tenant.
@@ -185,6 +198,8 @@ NOT_OBJECT_ROUTES: dict[str, str] = {
     "my-feedback": "the signed-in user's own items in the host's tenant",
     "item-submit": "creates in the host's tenant",
     "item-similar": "searches the host's tenant only (tests/feedback/test_similar.py)",
+    "notification-preferences": "the signed-in user's own preference in the host's tenant",
+    "admin:feedback_outboundmessage_send_test": "sends to a typed-in address, as the host tenant",
 }
 _ADMIN_COLLECTION = re.compile(r"^admin:\w+_(changelist|add)$")
 _ADMIN_OBJECT_REDIRECT = re.compile(r"^admin/\w+/\w+/<path:object_id>/$")

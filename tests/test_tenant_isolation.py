@@ -8,6 +8,7 @@ from feedback.models import (
     Attachment,
     Comment,
     FeedbackItem,
+    NotificationPreference,
     StatusChange,
     Subscription,
     Tag,
@@ -107,3 +108,4 @@ def test_tenant_a_cannot_reach_tenant_b(route, actor_client, victims, tenant_a):
     assert Subscription.objects.for_tenant(tenant).filter(item=item).count() == 1
     assert User.objects.filter(email="victim-voter@b.test").count() == 0
     assert Attachment.objects.for_tenant(tenant).count() == 1
+    assert NotificationPreference.objects.for_tenant(tenant).count() == 0

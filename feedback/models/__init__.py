@@ -15,6 +15,7 @@ from feedback.models.items import (
 )
 from feedback.models.releases import RELEASE_BODY_MAX_LENGTH, ReleaseNote
 from feedback.models.votes import Vote
+from feedback.notifications.models import NotificationPreference, OutboundMessage
 
 __all__ = [
     "COMMENT_BODY_MAX_LENGTH",
@@ -28,6 +29,8 @@ __all__ = [
     "Comment",
     "Component",
     "FeedbackItem",
+    "NotificationPreference",
+    "OutboundMessage",
     "ReleaseNote",
     "StatusChange",
     "Subscription",

@@ -171,6 +171,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # Sends whatever the on-commit hand-over missed (broker down, worker lost).
+    "outbox-sweep": {"task": "feedback.notifications.tasks.outbox_sweep", "schedule": 60.0},
+}
 
 # Email: files under var/mail unless EMAIL_URL (smtp://user:pass@host:587/?tls=True)
 # or EMAIL_BACKEND is given.
@@ -182,6 +186,8 @@ else:
     EMAIL_BACKEND = env.str(
         "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
     )
+# Without a timeout a dead mail server would hang a worker for good.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hypercare Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,0 +1,37 @@
+"""Signed, expiring unsubscribe tokens: they name the tenant and the user, nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core import signing
+
+from tenants.models import Tenant, User
+
+_SALT = "feedback.notifications.unsubscribe"
+UNSUBSCRIBE_TOKEN_MAX_AGE = timedelta(days=60)
+
+
+class TokenInvalid(Exception):
+    """The token is forged, damaged or expired."""
+
+
+@dataclass(frozen=True)
+class UnsubscribeClaim:
+    tenant_id: int
+    user_id: int
+
+
+def unsubscribe_token_make(*, tenant: Tenant, user: User) -> str:
+    """A token for the one-click unsubscribe link of `user` in `tenant`."""
+    return signing.dumps({"t": tenant.pk, "u": user.pk}, salt=_SALT, compress=True)
+
+
+def unsubscribe_token_read(token: str) -> UnsubscribeClaim:
+    """The tenant and user a token was made for; TokenInvalid if forged, damaged or expired."""
+    try:
+        data = signing.loads(token, salt=_SALT, max_age=UNSUBSCRIBE_TOKEN_MAX_AGE)
+        return UnsubscribeClaim(tenant_id=int(data["t"]), user_id=int(data["u"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise TokenInvalid from error

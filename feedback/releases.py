@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from feedback.models import FeedbackItem, ReleaseNote
+from feedback.notifications.outbox import notify_release_published
 from feedback.selectors import items_visible_to
 from portal.markdown import render_markdown
 from portal.text import single_line
@@ -55,7 +56,8 @@ def release_note_publish(*, tenant: Tenant, note: ReleaseNote, actor: User | Non
         )
         if not updated:
             raise ReleaseNoteAlreadyPublished(note.slug)
-    note.refresh_from_db()
+        note.refresh_from_db()
+        notify_release_published(tenant=tenant, note=note)
     return note
 
 

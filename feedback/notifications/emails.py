@@ -9,7 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from feedback.models import Comment, FeedbackItem, StatusChange
+from feedback.models import Comment, FeedbackItem, ReleaseNote, StatusChange, Vote
 from feedback.notifications.headers import address_header, from_address, header_text
 from feedback.notifications.models import OutboundMessage
 from feedback.notifications.tokens import unsubscribe_token_make
@@ -36,6 +36,8 @@ def _context(message: OutboundMessage) -> tuple[str, dict[str, Any]]:
     item = message.item
     if message.event_type == Event.TEST:
         return f"Test email from {tenant.name}", {}
+    if message.event_type == Event.RELEASE_PUBLISHED:
+        return _release_context(message)
     if item is None:
         raise EventGone("The item was deleted before the email went out.")
     title = header_text(item.title)
@@ -69,6 +71,35 @@ def _context(message: OutboundMessage) -> tuple[str, dict[str, Any]]:
         context.update(canonical=canonical, canonical_url=_item_url(canonical))
         return f"[{item.key}] Merged into {canonical.key}: {title}", context
     raise EventGone(f"Unknown event {message.event_type!r}.")
+
+
+def _release_context(message: OutboundMessage) -> tuple[str, dict[str, Any]]:
+    """The release and the shipped items this recipient voted for."""
+    tenant = message.tenant
+    note = (
+        ReleaseNote.objects.for_tenant(tenant)
+        .filter(pk=message.event_id, published_at__isnull=False)
+        .first()
+    )
+    if note is None:
+        raise EventGone("The release note is no longer published.")
+    voted = Vote.objects.for_tenant(tenant).filter(user_id=message.recipient_id)
+    items = list(
+        note.items.filter(
+            is_public=True,
+            deleted_at__isnull=True,
+            is_hidden=False,
+            pk__in=voted.values("item"),
+        )
+        .select_related("tenant")
+        .order_by("number")
+    )
+    context = {
+        "note": note,
+        "note_url": _absolute(tenant, reverse("release-detail", kwargs={"slug": note.slug})),
+        "shipped": [(item, _item_url(item)) for item in items],
+    }
+    return f"{header_text(note.title)}: shipped what you voted for", context
 
 
 def email_build(message: OutboundMessage) -> EmailMultiAlternatives:

@@ -19,6 +19,7 @@ class OutboundMessage(TenantOwnedModel):
         STATUS_CHANGED = "status_changed", "Status changed"
         STAFF_REPLY = "staff_reply", "Staff reply"
         MERGED = "merged", "Merged"
+        RELEASE_PUBLISHED = "release_published", "Release note published"
         TEST = "test", "Test email"
 
     class Status(models.TextChoices):

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from feedback.models import Comment, FeedbackItem, StatusChange, Subscription, Vote
+from feedback.models import Comment, FeedbackItem, ReleaseNote, StatusChange, Subscription, Vote
 from feedback.notifications.models import NotificationPreference, OutboundMessage
 from tenants.models import Membership, Tenant, User
 
@@ -168,5 +168,26 @@ def notify_item_merged(*, tenant: Tenant, duplicate: FeedbackItem, actor: User |
         event_type=Event.MERGED,
         event_id=duplicate.pk,
         item=duplicate,
+        recipients=_rows(audience),
+    )
+
+
+def notify_release_published(*, tenant: Tenant, note: ReleaseNote) -> None:
+    """Queue one email per voter of the public items the release ships.
+
+    A voter of several shipped items gets one email; someone who unfollowed every
+    shipped item they voted for hears nothing.
+    """
+    shipped = note.items.filter(is_public=True, deleted_at__isnull=True, is_hidden=False)
+    following = Subscription.objects.for_tenant(tenant).filter(
+        item__in=shipped, user=OuterRef("pk"), is_active=True
+    )
+    audience = User.objects.for_tenant(tenant).filter(Exists(following))
+    audience = _wanting_mail(tenant, audience, reporter_id=None).order_by("pk")
+    _enqueue(
+        tenant=tenant,
+        event_type=Event.RELEASE_PUBLISHED,
+        event_id=note.pk,
+        item=None,
         recipients=_rows(audience),
     )

@@ -129,3 +129,50 @@ class TestPublishing:
             [item_a],
         )
         assert item_b.release_notes.count() == 0
+
+
+@pytest.mark.django_db
+class TestReleaseEmails:
+    @pytest.fixture
+    def shipped(self, django_capture_on_commit_callbacks, tenant_a, user1, user2):
+        from feedback.services import vote_cast
+        from feedback.subscriptions import item_unfollow
+        from tests.factories import UserFactory
+
+        with django_capture_on_commit_callbacks(execute=True):
+            first = submit_item(tenant_a, user1, title="Export invoices as CSV")
+            second = submit_item(tenant_a, user1, title="Dark mode for the dashboard")
+            secret = submit_item(tenant_a, user1, kind="security", title="Private fix")
+            unrelated = submit_item(tenant_a, user1, title="Something else entirely")
+            both = UserFactory(tenant=tenant_a, email="both@a.test")
+            quitter = UserFactory(tenant=tenant_a, email="quitter@a.test")
+            other = UserFactory(tenant=tenant_a, email="other@a.test")
+            for item in (first, second):
+                vote_cast(tenant=tenant_a, item=item, user=both)
+            vote_cast(tenant=tenant_a, item=second, user=user2)
+            vote_cast(tenant=tenant_a, item=first, user=quitter)
+            item_unfollow(tenant=tenant_a, item=first, user=quitter)
+            vote_cast(tenant=tenant_a, item=unrelated, user=other)
+        return [first, second, secret]
+
+    def test_each_voter_gets_one_email_listing_what_they_voted_for(
+        self, django_capture_on_commit_callbacks, mailoutbox, tenant_a, shipped
+    ):
+        from feedback.notifications.tasks import outbox_sweep
+
+        mailoutbox.clear()
+        note = release_note_save(tenant=tenant_a, title="Version 4.1", body="x", items=shipped)
+        with django_capture_on_commit_callbacks(execute=True):
+            release_note_publish(tenant=tenant_a, note=note, actor=None)
+        outbox_sweep()  # a second hand-over sends nothing twice
+
+        by_recipient = {m.to[0].rsplit("<", 1)[-1].rstrip(">"): m for m in mailoutbox}
+        assert sorted(by_recipient) == ["both@a.test", "user1@a.test", "user2@a.test"]
+        assert {m.subject for m in mailoutbox} == {"Version 4.1: shipped what you voted for"}
+        both_body = by_recipient["both@a.test"].body
+        assert "AAA-1 Export invoices as CSV" in both_body
+        assert "AAA-2 Dark mode for the dashboard" in both_body
+        assert "Private fix" not in "".join(m.body for m in mailoutbox)
+        user2_body = by_recipient["user2@a.test"].body
+        assert "AAA-1 " not in user2_body
+        assert "http://a.portal.test/releases/version-41/" in user2_body

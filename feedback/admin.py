@@ -244,11 +244,20 @@ class PortalVisibilityFilter(admin.SimpleListFilter):
     parameter_name = "portal"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("shown", "Shown"), ("hidden", "Hidden as spam"), ("deleted", "In the trash")]
+        return [
+            ("shown", "Shown"),
+            ("unconfirmed", "Waiting for email confirmation"),
+            ("hidden", "Hidden as spam"),
+            ("deleted", "In the trash"),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: models.QuerySet) -> models.QuerySet:
         if self.value() == "shown":
-            return queryset.filter(deleted_at__isnull=True, is_hidden=False)
+            return queryset.filter(
+                deleted_at__isnull=True, is_hidden=False, awaiting_confirmation=False
+            )
+        if self.value() == "unconfirmed":
+            return queryset.filter(awaiting_confirmation=True)
         if self.value() == "hidden":
             return queryset.filter(is_hidden=True)
         if self.value() == "deleted":
@@ -437,6 +446,8 @@ class FeedbackItemAdmin(TenantScopedAdmin):
     def ticket_key(self, obj: FeedbackItem) -> str:
         if obj.deleted_at:
             return f"{obj.key} (trash)"
+        if obj.awaiting_confirmation:
+            return f"{obj.key} (unconfirmed)"
         return f"{obj.key} (spam)" if obj.is_hidden else obj.key
 
     def _moderate(self, request: HttpRequest, changed: int, verb: str) -> None:

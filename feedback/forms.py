@@ -262,6 +262,28 @@ class ItemSubmitForm(HoneypotFormMixin, forms.Form):
         }
 
 
+class AnonymousItemSubmitForm(ItemSubmitForm):
+    """Submitting without an account: an email address to confirm the item and hear back."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"] = forms.EmailField(
+            label="Your email",
+            max_length=254,
+            help_text="We send a link to publish your feedback, and updates about it. "
+            "Nothing is shown publicly until you confirm.",
+            widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        )
+        # First thing on the form, and the honeypot stays last.
+        self.order_fields(["email", *[name for name in self.fields if name != "email"]])
+        self.fields[HONEYPOT_FIELD] = self.fields.pop(HONEYPOT_FIELD)
+
+    def submission(self) -> dict[str, Any]:
+        data = super().submission()
+        data.pop("email", None)
+        return data
+
+
 MARKDOWN_HINT = (
     "Markdown works: **bold**, *italic*, `code`, [links](https://example.com), lists and "
     "&gt; quotes. HTML is shown as text."

@@ -55,7 +55,7 @@ def items_visible_to(
     the admin is where they are reviewed and restored.
     """
     queryset = FeedbackItem.objects.for_tenant(tenant).filter(
-        deleted_at__isnull=True, is_hidden=False
+        deleted_at__isnull=True, is_hidden=False, awaiting_confirmation=False
     )
     if is_staff:
         return queryset

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,6 +27,7 @@ from feedback.models import (
 )
 from feedback.notifications.outbox import (
     notify_comment_posted,
+    notify_confirmation_requested,
     notify_item_submitted,
     notify_status_changed,
 )
@@ -38,6 +37,7 @@ from feedback.workflow import is_allowed
 from portal.markdown import render_markdown
 from portal.text import multi_line, single_line
 from tenants.models import Membership, Tenant, User
+from tenants.services import user_for_email
 
 # Structured fields a reporter may fill in, by kind of report; free text is redacted.
 DETAIL_TEXT_FIELDS = ("steps_to_reproduce", "expected_result", "actual_result", "api_sample")
@@ -115,9 +115,13 @@ def item_submit(
     description: str = "",
     component: Component | None = None,
     attachments: Sequence[UploadedFile | InspectedFile] = (),
+    awaiting_confirmation: bool = False,
     **details: object,
 ) -> FeedbackItem:
     """Create an item with the next ticket key; the reporter's own vote is counted.
+
+    With `awaiting_confirmation` (anonymous submissions) the item stays off the portal
+    and the reporter is mailed a confirmation link instead of the acknowledgment.
 
     Secrets in the text are masked before storing; security reports are always private.
     Attachments are inspected before anything is written and stored with the item, all
@@ -146,13 +150,17 @@ def item_submit(
             reporter=reporter,
             component=component,
             is_public=kind != FeedbackItem.Kind.SECURITY,
+            awaiting_confirmation=awaiting_confirmation,
             **cleaned,
         )
         vote_cast(tenant=tenant, item=item, user=reporter)
         attachments_store(
             tenant=tenant, item=item, uploaded_by=reporter, files=inspected, written=written
         )
-        notify_item_submitted(tenant=tenant, item=item)
+        if awaiting_confirmation:
+            notify_confirmation_requested(tenant=tenant, item=item)
+        else:
+            notify_item_submitted(tenant=tenant, item=item)
     item.refresh_from_db(fields=["vote_count"])
     return item
 
@@ -199,16 +207,8 @@ def vote_record_for_customer(
     True if the vote counted now. Raises ValueError for an invalid address,
     VotingClosed as vote_cast does.
     """
-    address = User.objects.normalize_email(single_line(email)).lower()
-    try:
-        validate_email(address)
-    except ValidationError as error:
-        raise ValueError("Enter a valid email address.") from error
     with transaction.atomic():
-        customer = User.objects.for_tenant(tenant).filter(email__iexact=address).first()
-        if customer is None:
-            # No password: the customer claims the account through a password reset.
-            customer = User.objects.create_user(address, None, tenant=tenant)
+        customer = user_for_email(tenant=tenant, email=email)
         return vote_cast(tenant=tenant, item=item, user=customer, recorded_by=recorded_by)
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("releases/<slug:slug>/", views_releases.release_detail_view, name="release-detail"),
     path("", views.item_list_view, name="home"),
     path("items/new/", views.item_submit_view, name="item-submit"),
+    path("items/confirm/<str:token>/", views.item_confirm_view, name="item-confirm"),
     # Before items/<key>/, which would otherwise take "similar" for a key.
     path("items/similar/", views_similar.item_similar_view, name="item-similar"),
     path("items/<str:key>/", views.item_detail_view, name="item-detail"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -18,10 +18,12 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from feedback.affected import affected_report_of, affected_summary, open_items_on_api_surface
+from feedback.anonymous import item_confirm, item_submit_anonymous
 from feedback.attachments import MAX_FILES_PER_ITEM, AttachmentRejected, attachments_add
 from feedback.forms import (
     KIND_CHOOSER,
     AffectedReportForm,
+    AnonymousItemSubmitForm,
     AttachmentAddForm,
     CommentEditForm,
     CommentForm,
@@ -29,6 +31,7 @@ from feedback.forms import (
 )
 from feedback.keys import number_from_url_key
 from feedback.models import Attachment, Comment, FeedbackItem
+from feedback.notifications.tokens import TokenInvalid, confirmation_token_read
 from feedback.selectors import (
     SORT_ORDERINGS,
     attachment_get,
@@ -368,21 +371,24 @@ def item_attachment_thumbnail_view(request: HttpRequest, key: str, pk: int) -> F
     )
 
 
-@login_required
 @rate_limited("submit", "submitted feedback")
 def item_submit_view(request: HttpRequest) -> HttpResponse:
+    is_anonymous = not request.user.is_authenticated
+    if is_anonymous and not request.tenant.allow_anonymous_feedback:
+        return redirect_to_login(request.get_full_path())
     kind = request.POST.get("kind") or request.GET.get("kind") or ""
     if kind not in FeedbackItem.Kind.values:
         # First step: what kind of feedback is it? Each kind has its own form.
         return render(request, "feedback/item_kind_chooser.html", {"choices": KIND_CHOOSER})
-    form = ItemSubmitForm(
-        request.POST or None, request.FILES or None, tenant=request.tenant, kind=kind
-    )
+    form_class = AnonymousItemSubmitForm if is_anonymous else ItemSubmitForm
+    form = form_class(request.POST or None, request.FILES or None, tenant=request.tenant, kind=kind)
     cluster: list[FeedbackItem] = []
     if request.method == "POST" and form.is_valid():
         if kind == FeedbackItem.Kind.INTEGRATION and request.POST.get("confirm_new") != "1":
             # The same failing call is already reported: offer to join it first.
             cluster = list(_open_items_on_same_call(request, form))
+        if not cluster and is_anonymous:
+            return _submit_anonymously(request, form)
         if not cluster:
             try:
                 item = item_submit(
@@ -403,6 +409,55 @@ def item_submit_view(request: HttpRequest) -> HttpResponse:
         {"form": form, "kind": kind, "kind_label": kind_label, "cluster": cluster},
         status=400 if form.errors else 200,
     )
+
+
+def _submit_anonymously(request: HttpRequest, form: AnonymousItemSubmitForm) -> HttpResponse:
+    try:
+        item = item_submit_anonymous(
+            tenant=request.tenant, email=form.cleaned_data["email"], **form.submission()
+        )
+    except (AttachmentRejected, ValueError) as error:
+        messages_list = getattr(error, "messages", [str(error)])
+        form.add_error(
+            "attachments" if isinstance(error, AttachmentRejected) else "email", messages_list
+        )
+        kind_label = FeedbackItem.Kind(form.kind).label
+        return render(
+            request,
+            "feedback/item_submit.html",
+            {"form": form, "kind": form.kind, "kind_label": kind_label, "cluster": []},
+            status=400,
+        )
+    return render(
+        request,
+        "feedback/item_check_email.html",
+        {"item": item, "email": form.cleaned_data["email"]},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("submit", "confirmed submissions")
+def item_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners open links); only the POST publishes."""
+    try:
+        claim = confirmation_token_read(token)
+    except TokenInvalid:
+        claim = None
+    if claim is None:
+        return render(request, "feedback/item_confirm_invalid.html", status=400)
+    if claim.tenant_id != request.tenant.pk:
+        raise Http404("No such submission here.")  # another portal's link
+    if request.method == "GET":
+        return render(request, "feedback/item_confirm.html", {"token": token})
+    try:
+        item, first_time = item_confirm(tenant=request.tenant, token=token)
+    except (TokenInvalid, FeedbackItem.DoesNotExist):
+        return render(request, "feedback/item_confirm_invalid.html", status=400)
+    if first_time:
+        messages.success(request, f"Thank you! {item.key} is published. We will keep you posted.")
+    else:
+        messages.info(request, f"{item.key} was already confirmed.")
+    return redirect("item-detail", key=item.key)
 
 
 def _open_items_on_same_call(request: HttpRequest, form: ItemSubmitForm) -> QuerySet[FeedbackItem]:

@@ -56,6 +56,11 @@ class Tenant(models.Model):
         blank=True,
         help_text="Replies to notification emails go here; empty means no Reply-To header.",
     )
+    allow_anonymous_feedback = models.BooleanField(
+        default=False,
+        help_text="Visitors without an account may submit with an email address; the item "
+        "stays hidden until they confirm it from the email.",
+    )
     attachment_max_bytes = models.PositiveIntegerField(
         "attachment size limit (bytes)",
         default=ATTACHMENT_MAX_BYTES_DEFAULT,

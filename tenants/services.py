@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from tenants.models import Membership, Tenant, User
@@ -48,3 +50,24 @@ def membership_grant(*, tenant: Tenant, user: User, role: str) -> Membership:
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
+
+
+def user_for_email(*, tenant: Tenant, email: str) -> User:
+    """The tenant's account for `email`, created without a password if there is none.
+
+    Raises ValueError for an invalid address (header injection included: BC-11).
+    """
+    address = User.objects.normalize_email(email.strip()).lower()
+    try:
+        validate_email(address)
+    except ValidationError as error:
+        raise ValueError("Enter a valid email address.") from error
+    existing = User.objects.for_tenant(tenant).filter(email__iexact=address).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            # No password: the person claims the account through a password reset.
+            return User.objects.create_user(address, None, tenant=tenant)
+    except IntegrityError:  # created concurrently
+        return User.objects.for_tenant(tenant).get(email__iexact=address)

@@ -136,7 +136,15 @@ def _admin_routes() -> list[Route]:
     return routes
 
 
+def _confirmation_token(victims: Victims) -> dict[str, Any]:
+    from feedback.notifications.tokens import confirmation_token_make
+
+    return {"token": confirmation_token_make(item=victims.item)}
+
+
 ROUTES: list[Route] = [
+    Route("item-confirm", "get", _confirmation_token),
+    Route("item-confirm", "post", _confirmation_token),
     Route("release-detail", "get", lambda v: {"slug": v.of("feedback.releasenote").slug}),
     Route("item-detail", "get", lambda v: {"key": v.item.key}),
     Route("item-vote", "post", lambda v: {"key": v.item.key}),

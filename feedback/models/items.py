@@ -98,6 +98,8 @@ class FeedbackItem(TenantOwnedModel):
         "hidden as spam", default=False, help_text="Hidden from the portal, e.g. spam or abuse."
     )
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Anonymous submissions stay off the portal until the address is confirmed.
+    awaiting_confirmation = models.BooleanField(default=False, editable=False)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

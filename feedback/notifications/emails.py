@@ -12,7 +12,7 @@ from django.urls import reverse
 from feedback.models import Comment, FeedbackItem, ReleaseNote, StatusChange, Vote
 from feedback.notifications.headers import address_header, from_address, header_text
 from feedback.notifications.models import OutboundMessage
-from feedback.notifications.tokens import unsubscribe_token_make
+from feedback.notifications.tokens import confirmation_token_make, unsubscribe_token_make
 from tenants.resolver import tenant_base_url
 
 Event = OutboundMessage.Event
@@ -42,6 +42,10 @@ def _context(message: OutboundMessage) -> tuple[str, dict[str, Any]]:
         raise EventGone("The item was deleted before the email went out.")
     title = header_text(item.title)
     context: dict[str, Any] = {"item": item, "item_url": _item_url(item)}
+    if message.event_type == Event.CONFIRM_SUBMISSION:
+        token = confirmation_token_make(item=item)
+        context["confirm_url"] = _absolute(tenant, reverse("item-confirm", kwargs={"token": token}))
+        return f"[{item.key}] Please confirm your feedback: {title}", context
     if message.event_type == Event.ACKNOWLEDGMENT:
         return f"[{item.key}] We received your feedback: {title}", context
     if message.event_type == Event.STATUS_CHANGED:

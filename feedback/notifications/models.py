@@ -20,6 +20,7 @@ class OutboundMessage(TenantOwnedModel):
         STAFF_REPLY = "staff_reply", "Staff reply"
         MERGED = "merged", "Merged"
         RELEASE_PUBLISHED = "release_published", "Release note published"
+        CONFIRM_SUBMISSION = "confirm_submission", "Confirm an anonymous submission"
         TEST = "test", "Test email"
 
     class Status(models.TextChoices):

@@ -116,6 +116,23 @@ def notify_item_submitted(*, tenant: Tenant, item: FeedbackItem) -> None:
     )
 
 
+def notify_confirmation_requested(*, tenant: Tenant, item: FeedbackItem) -> None:
+    """Queue the "confirm your submission" link to an anonymous reporter's address.
+
+    Sent whatever the address's preferences: it is the only way to publish the item.
+    """
+    if item.reporter_id is None:
+        return
+    users = User.objects.for_tenant(tenant).filter(pk=item.reporter_id, is_active=True)
+    _enqueue(
+        tenant=tenant,
+        event_type=Event.CONFIRM_SUBMISSION,
+        event_id=item.pk,
+        item=item,
+        recipients=_rows(users.exclude(email="")),
+    )
+
+
 def notify_status_changed(*, tenant: Tenant, item: FeedbackItem, change: StatusChange) -> None:
     """Queue the status change with its public message to reporter, voters and followers."""
     actor = change.actor

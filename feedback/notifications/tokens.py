@@ -35,3 +35,27 @@ def unsubscribe_token_read(token: str) -> UnsubscribeClaim:
         return UnsubscribeClaim(tenant_id=int(data["t"]), user_id=int(data["u"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
         raise TokenInvalid from error
+
+
+_CONFIRM_SALT = "feedback.anonymous-submission.confirm"
+CONFIRMATION_TOKEN_MAX_AGE = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ConfirmationClaim:
+    tenant_id: int
+    item_id: int
+
+
+def confirmation_token_make(*, item: object) -> str:
+    """The link token that publishes an anonymous submission (item of one tenant)."""
+    return signing.dumps({"t": item.tenant_id, "i": item.pk}, salt=_CONFIRM_SALT, compress=True)
+
+
+def confirmation_token_read(token: str) -> ConfirmationClaim:
+    """The tenant and item a confirmation token names; TokenInvalid if forged or expired."""
+    try:
+        data = signing.loads(token, salt=_CONFIRM_SALT, max_age=CONFIRMATION_TOKEN_MAX_AGE)
+        return ConfirmationClaim(tenant_id=int(data["t"]), item_id=int(data["i"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise TokenInvalid from error

@@ -1,6 +1,7 @@
 """Shared fixtures. Every fixture set has two tenants: a (the actor) and b (the victim)."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -18,12 +19,22 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+def _clear_own_cache() -> None:
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache; tenant ids repeat from test to test."""
-    cache.clear()
+    _clear_own_cache()
     yield
-    cache.clear()
+    _clear_own_cache()
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ DATABASE_URL and REDIS_URL still apply, so the `services` suite runs these same
 settings against real PostgreSQL and Redis.
 """
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -17,3 +19,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    # Parallel test workers share one Redis: each keeps to its own key prefix, and
+    # tests clear only their own keys (never FLUSHDB, which would also drop a broker's
+    # queued tasks).
+    CACHES["default"]["KEY_PREFIX"] = "hc-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405

@@ -11,3 +11,8 @@ PORTAL_PLATFORM_HOSTS = PORTAL_PLATFORM_HOSTS or ["127.0.0.1"]  # noqa: F405
 PORTAL_LIST_TENANTS_ON_LANDING = True
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# Tasks run in-process here: one INFO line per email would bury the server's output.
+LOGGING["loggers"].update(  # noqa: F405
+    {"celery": {"level": "WARNING"}, "kombu": {"level": "ERROR"}}
+)

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from feedback.models import Component, FeedbackItem, Tag
-from feedback.services import item_change_status, item_submit, vote_cast
+from feedback.models import Comment, Component, FeedbackItem, ReleaseNote, Tag
+from feedback.releases import release_note_publish, release_note_save
+from feedback.services import comment_post, item_change_status, item_submit, vote_cast
 from tenants.models import Membership, Tenant, User
 from tenants.resolver import tenant_base_url
 from tenants.services import membership_grant, tenant_create
@@ -217,7 +218,12 @@ class Command(BaseCommand):
         ), True
 
     def _seed_tenant(self, spec: dict[str, str]) -> tuple[Tenant, list[tuple[str, str]]]:
-        tenant = Tenant.objects.filter(slug=spec["slug"]).first() or tenant_create(**spec)
+        tenant = Tenant.objects.filter(slug=spec["slug"]).first()
+        if tenant is None:
+            tenant = tenant_create(**spec)
+            # ACME shows the anonymous flow (email + confirmation link); Globex needs accounts.
+            tenant.allow_anonymous_feedback = spec["slug"] == "acme"
+            tenant.save(update_fields=["allow_anonymous_feedback"])
         slug = tenant.slug
         staff = [("owner", f"owner@{slug}.test"), ("agent", f"agent@{slug}.test")]
         for role, email in staff:
@@ -267,7 +273,51 @@ class Command(BaseCommand):
                 )
             if kind in TAGS_BY_KIND:
                 item.tags.add(tags[TAGS_BY_KIND[kind]])
+        self._seed_conversation(tenant, agent, customers)
+        self._seed_release_note(tenant)
         return tenant, staff
+
+    def _seed_conversation(self, tenant: Tenant, agent: User, customers: list[User]) -> None:
+        """A public reply and an internal note on the most voted item, once."""
+        top = FeedbackItem.objects.for_tenant(tenant).order_by("-vote_count", "number").first()
+        if top is None or Comment.objects.for_tenant(tenant).filter(item=top).exists():
+            return
+        membership = Membership.objects.for_tenant(tenant).get(user=agent)
+        comment_post(
+            tenant=tenant,
+            item=top,
+            author=customers[1],
+            body="Same here since the update. **Every morning** around 9:00.",
+        )
+        comment_post(
+            tenant=tenant,
+            item=top,
+            author=agent,
+            body="Thanks for the details! We can reproduce it and are testing a fix.",
+            membership=membership,
+        )
+        comment_post(
+            tenant=tenant,
+            item=top,
+            author=agent,
+            body="Root cause: token refresh races with the SSO redirect. Fix in 4.1.1.",
+            is_internal=True,
+            membership=membership,
+        )
+
+    def _seed_release_note(self, tenant: Tenant) -> None:
+        """One published release note shipping the resolved items, once."""
+        if ReleaseNote.objects.for_tenant(tenant).exists():
+            return
+        resolved = list(FeedbackItem.objects.for_tenant(tenant).filter(status=S.RESOLVED))
+        note = release_note_save(
+            tenant=tenant,
+            title="Release 4.1: first fixes after go-live",
+            body="Thank you for your reports in the first weeks!\n\n"
+            "- Fixes the issues listed below\n- Faster loading of long lists",
+            items=resolved,
+        )
+        release_note_publish(tenant=tenant, note=note, actor=None)
 
     def _print_summary(self, logins: list[tuple[str, str, str]]) -> None:
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
@@ -276,3 +326,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for label, email, url in logins:
             self.stdout.write(f"  {label:<18} {email:<26} {url}")
+        if getattr(settings, "EMAIL_FILE_PATH", None) and "filebased" in settings.EMAIL_BACKEND:
+            self.stdout.write(f"Emails are written as files to {settings.EMAIL_FILE_PATH}/")

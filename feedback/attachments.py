@@ -25,7 +25,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image, ImageOps
 
-from feedback.models import ORIGINAL_NAME_MAX_LENGTH, TEXT_EXTENSIONS, Attachment, FeedbackItem
+from feedback.models import (
+    ORIGINAL_NAME_MAX_LENGTH,
+    TEXT_EXTENSIONS,
+    Attachment,
+    Comment,
+    FeedbackItem,
+)
 from portal.text import single_line
 
 if TYPE_CHECKING:
@@ -274,6 +280,7 @@ def attachments_store(
     uploaded_by: User | None,
     files: Sequence[InspectedFile],
     written: list[str],
+    comment: Comment | None = None,
 ) -> list[Attachment]:
     """Write inspected files and their rows; call inside a transaction and
     `files_removed_on_failure`. Raises AttachmentRejected if the item would go over its
@@ -292,6 +299,7 @@ def attachments_store(
         attachment = Attachment(
             tenant=tenant,
             item=item,
+            comment=comment,
             uploaded_by=uploaded_by,
             original_name=inspected.original_name,
             content_type=inspected.content_type,

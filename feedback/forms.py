@@ -315,10 +315,28 @@ class CommentForm(CommentEditForm):
         help_text="Only the team sees internal notes; the reporter and voters do not.",
     )
 
-    def __init__(self, *args: Any, is_staff: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        is_staff: bool = False,
+        tenant: Tenant | None = None,
+        existing_count: int = 0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not is_staff:
             del self.fields["is_internal"]
+        self.tenant = tenant
+        self.existing_count = existing_count
+        if tenant is not None:
+            self.fields["attachments"] = _attachments_field(tenant=tenant, required=False)
+
+    def clean_attachments(self) -> list[InspectedFile]:
+        return _inspected_attachments(
+            self.cleaned_data["attachments"],
+            tenant=self.tenant,
+            existing_count=self.existing_count,
+        )
 
 
 class AttachmentAddForm(forms.Form):

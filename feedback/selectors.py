@@ -220,7 +220,7 @@ def item_get(
     """
     queryset = items_visible_to(tenant=tenant, viewer=viewer, is_staff=is_staff)
     history = StatusChange.objects.for_tenant(tenant).select_related("actor")
-    attachments = Attachment.objects.for_tenant(tenant)
+    attachments = Attachment.objects.for_tenant(tenant).filter(comment__isnull=True)
     queryset = queryset.select_related(
         "tenant", "reporter", "component", "duplicate_of"
     ).prefetch_related(
@@ -246,9 +246,11 @@ def attachment_get(
     tenant, or an item the viewer may not see (the same rule as item_get).
     """
     items = items_visible_to(tenant=tenant, viewer=viewer, is_staff=is_staff)
-    return Attachment.objects.for_tenant(tenant).get(
-        pk=pk, item__in=items.filter(number=number).values("pk")
-    )
+    attachments = Attachment.objects.for_tenant(tenant)
+    if not is_staff:
+        # Files of an internal note are as private as the note (BC-06).
+        attachments = attachments.exclude(comment__is_internal=True)
+    return attachments.get(pk=pk, item__in=items.filter(number=number).values("pk"))
 
 
 def tag_get(*, tenant: Tenant, slug: str) -> Tag | None:
@@ -286,7 +288,10 @@ def comment_thread(
     """The visible comments on `item` with their authors, each annotated with
     `viewer_can_edit` (the viewer's own comment, still inside the edit window)."""
     queryset = comments_visible_to(tenant=tenant, item=item, is_staff=is_staff)
-    queryset = queryset.select_related("author")
+    files = Attachment.objects.for_tenant(tenant).order_by("id")
+    queryset = queryset.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=files)
+    )
     if not viewer.is_authenticated:
         return queryset.annotate(viewer_can_edit=Value(False))
     window_start = timezone.now() - timedelta(minutes=settings.FEEDBACK_COMMENT_EDIT_WINDOW_MINUTES)

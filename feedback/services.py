@@ -17,6 +17,7 @@ from feedback.attachments import (
 )
 from feedback.models import (
     COMMENT_BODY_MAX_LENGTH,
+    Attachment,
     Comment,
     Component,
     FeedbackItem,
@@ -271,18 +272,23 @@ def comment_post(
     body: str,
     is_internal: bool = False,
     membership: Membership | None = None,
+    attachments: Sequence[UploadedFile | InspectedFile] = (),
 ) -> Comment:
     """Add a comment (Markdown, stored with its sanitized HTML) to an item the author can see.
 
-    Raises CommentNotAllowed for an internal note without a staff `membership` in `tenant`,
-    ValueError for an empty or too long body or an item of another tenant.
+    Files come with it all or nothing, counted against the item's limit. Raises
+    CommentNotAllowed for an internal note without a staff `membership` in `tenant`,
+    ValueError for an empty or too long body or an item of another tenant, and
+    AttachmentRejected for a refused file.
     """
     if item.tenant_id != tenant.pk or author.tenant_id != tenant.pk:
         raise ValueError("The item and the author must belong to the tenant.")
     if is_internal and (membership is None or membership.tenant_id != tenant.pk):
         raise CommentNotAllowed
     body = _comment_body(body)
-    with transaction.atomic():
+    existing = Attachment.objects.for_tenant(tenant).filter(item=item).count()
+    inspected = attachments_inspect(tenant=tenant, files=attachments, existing_count=existing)
+    with files_removed_on_failure() as written, transaction.atomic():
         comment = Comment.objects.create(
             tenant=tenant,
             item=item,
@@ -290,6 +296,14 @@ def comment_post(
             body=body,
             body_html=render_markdown(body),
             is_internal=is_internal,
+        )
+        attachments_store(
+            tenant=tenant,
+            item=item,
+            uploaded_by=author,
+            files=inspected,
+            written=written,
+            comment=comment,
         )
         notify_comment_posted(tenant=tenant, comment=comment, membership=membership)
     return comment

@@ -144,7 +144,11 @@ def _item_page(
         tenant=request.tenant, item=item, viewer=request.user, is_staff=membership is not None
     )
     if form is None and request.user.is_authenticated:
-        form = CommentForm(is_staff=membership is not None)
+        form = CommentForm(
+            is_staff=membership is not None,
+            tenant=request.tenant,
+            existing_count=len(item.attachments.all()),
+        )
     attachments = list(item.attachments.all())  # prefetched by item_get
     if attachment_form is None and _may_add_attachments(request, item):
         attachment_form = AttachmentAddForm(tenant=request.tenant, existing_count=len(attachments))
@@ -200,16 +204,26 @@ def comment_post_view(request: HttpRequest, key: str) -> HttpResponse:
         return _login_to_comment(key)
     item = visible_item_or_404(request, key)
     membership = membership_for(request)
-    form = CommentForm(request.POST, is_staff=membership is not None)
+    form = CommentForm(
+        request.POST,
+        request.FILES,
+        is_staff=membership is not None,
+        tenant=request.tenant,
+        existing_count=Attachment.objects.for_tenant(request.tenant).filter(item=item).count(),
+    )
     if not form.is_valid():
         return _item_page(request, item, form=form, status=400)
-    comment = comment_post(
-        tenant=request.tenant,
-        item=item,
-        author=request.user,
-        membership=membership,
-        **form.cleaned_data,
-    )
+    try:
+        comment = comment_post(
+            tenant=request.tenant,
+            item=item,
+            author=request.user,
+            membership=membership,
+            **form.cleaned_data,
+        )
+    except AttachmentRejected as error:  # e.g. another upload took the last places
+        form.add_error("attachments", error.messages)
+        return _item_page(request, item, form=form, status=400)
     messages.success(request, "Internal note added." if comment.is_internal else "Comment posted.")
     return redirect(_comments_url(item, f"comment-{comment.pk}"))
 

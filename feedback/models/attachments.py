@@ -60,6 +60,15 @@ class Attachment(TenantOwnedModel):
     )
 
     item = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="attachments")
+    # Set for files posted with a comment: they are shown with it, and an internal
+    # note's files are staff-only like the note.
+    comment = models.ForeignKey(
+        "feedback.Comment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

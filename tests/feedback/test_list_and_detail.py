@@ -225,8 +225,8 @@ class TestQueryCounts:
             (make_client(HOST_A, staff1), 2 * size),
         ):
             # tenant, session, user, staff membership, item with comment count, its tags,
-            # its status history, its attachments, comments
-            with django_assert_num_queries(9):
+            # its status history, its attachments, comments, the comments' attachments
+            with django_assert_num_queries(10):
                 response = client.get(f"/items/{item.key}/")
             assert response.status_code == 200
             assert len(response.context["comments"]) == shown
@@ -241,8 +241,9 @@ class TestQueryCounts:
             add_comments(tenant_a, item, UserFactory(tenant=tenant_a), 1)
         client = make_client(HOST_A)
 
-        # tenant, item with comment count, its tags, its history, its attachments, comments
-        with django_assert_num_queries(6):
+        # tenant, item with comment count, its tags, its history, its attachments,
+        # comments, the comments' attachments
+        with django_assert_num_queries(7):
             response = client.get(f"/items/{item.key}/")
         assert response.status_code == 200
         assert response.content.decode().count('class="comment"') == size

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from feedback import views, views_follow, views_releases, views_similar
+from feedback import (
+    views,
+    views_attachments,
+    views_comments,
+    views_follow,
+    views_releases,
+    views_similar,
+)
 
 urlpatterns = [
     path("releases/", views_releases.release_list_view, name="release-list"),
@@ -22,30 +29,30 @@ urlpatterns = [
         views_follow.item_vote_for_customer_view,
         name="item-vote-for-customer",
     ),
-    path("items/<str:key>/comments/", views.comment_post_view, name="comment-post"),
+    path("items/<str:key>/comments/", views_comments.comment_post_view, name="comment-post"),
     path(
         "items/<str:key>/comments/<int:comment_id>/edit/",
-        views.comment_edit_view,
+        views_comments.comment_edit_view,
         name="comment-edit",
     ),
     path(
         "items/<str:key>/comments/<int:comment_id>/delete/",
-        views.comment_delete_view,
+        views_comments.comment_delete_view,
         name="comment-delete",
     ),
     path(
         "items/<str:key>/attachments/",
-        views.item_attachments_add_view,
+        views_attachments.item_attachments_add_view,
         name="item-attachments-add",
     ),
     path(
         "items/<str:key>/attachments/<int:pk>/",
-        views.item_attachment_view,
+        views_attachments.item_attachment_view,
         name="item-attachment",
     ),
     path(
         "items/<str:key>/attachments/<int:pk>/thumbnail/",
-        views.item_attachment_thumbnail_view,
+        views_attachments.item_attachment_thumbnail_view,
         name="item-attachment-thumbnail",
     ),
 ]

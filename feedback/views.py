@@ -2,40 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from feedback.affected import affected_report_of, affected_summary, open_items_on_api_surface
 from feedback.anonymous import item_confirm, item_submit_anonymous
-from feedback.attachments import MAX_FILES_PER_ITEM, AttachmentRejected, attachments_add
+from feedback.attachments import MAX_FILES_PER_ITEM, AttachmentRejected
 from feedback.forms import (
     KIND_CHOOSER,
     AffectedReportForm,
     AnonymousItemSubmitForm,
     AttachmentAddForm,
-    CommentEditForm,
     CommentForm,
     ItemSubmitForm,
 )
 from feedback.keys import number_from_url_key
-from feedback.models import Attachment, Comment, FeedbackItem
+from feedback.models import FeedbackItem
 from feedback.notifications.tokens import TokenInvalid, confirmation_token_read
 from feedback.selectors import (
     SORT_ORDERINGS,
-    attachment_get,
-    comment_get_own,
     comment_thread,
     item_get,
     item_list,
@@ -43,11 +36,7 @@ from feedback.selectors import (
     tags_in_use,
 )
 from feedback.services import (
-    CommentEditWindowClosed,
     VotingClosed,
-    comment_delete,
-    comment_edit,
-    comment_post,
     item_submit,
     vote_cast,
     vote_withdraw,
@@ -58,7 +47,7 @@ from tenants.roles import membership_for
 from tenants.views import safe_next_url
 
 
-def _number_from_key(request: HttpRequest, key: str) -> int:
+def number_from_key(request: HttpRequest, key: str) -> int:
     """ACME-42 -> 42 on ACME's host; any other prefix is simply not found here."""
     number = number_from_url_key(key, request.tenant.ticket_prefix)
     if number is None:
@@ -71,7 +60,7 @@ def visible_item_or_404(request: HttpRequest, key: str) -> FeedbackItem:
         return item_get(
             tenant=request.tenant,
             viewer=request.user,
-            number=_number_from_key(request, key),
+            number=number_from_key(request, key),
             is_staff=membership_for(request) is not None,
         )
     except FeedbackItem.DoesNotExist as error:
@@ -124,7 +113,7 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _may_add_attachments(request: HttpRequest, item: FeedbackItem) -> bool:
+def may_add_attachments(request: HttpRequest, item: FeedbackItem) -> bool:
     """The reporter and the tenant's staff (except viewers) may add files to an item."""
     if not request.user.is_authenticated:
         return False
@@ -132,7 +121,7 @@ def _may_add_attachments(request: HttpRequest, item: FeedbackItem) -> bool:
     return item.reporter_id == request.user.pk or (membership is not None and membership.can_edit)
 
 
-def _item_page(
+def item_page_response(
     request: HttpRequest,
     item: FeedbackItem,
     form: CommentForm | None = None,
@@ -150,7 +139,7 @@ def _item_page(
             existing_count=len(item.attachments.all()),
         )
     attachments = list(item.attachments.all())  # prefetched by item_get
-    if attachment_form is None and _may_add_attachments(request, item):
+    if attachment_form is None and may_add_attachments(request, item):
         attachment_form = AttachmentAddForm(tenant=request.tenant, existing_count=len(attachments))
     elif attachment_form is not None and attachment_form.errors:
         status = 400
@@ -179,11 +168,11 @@ def _affected_context(request: HttpRequest, item: FeedbackItem) -> dict[str, obj
     }
 
 
-def _login_to_comment(key: str) -> HttpResponse:
+def login_to_comment(key: str) -> HttpResponse:
     return redirect(f"{reverse('login')}?next={reverse('item-detail', kwargs={'key': key})}")
 
 
-def _comments_url(item: FeedbackItem, anchor: str = "comments") -> str:
+def comments_url(item: FeedbackItem, anchor: str = "comments") -> str:
     return f"{reverse('item-detail', kwargs={'key': item.key})}#{anchor}"
 
 
@@ -193,196 +182,7 @@ def item_detail_view(request: HttpRequest, key: str) -> HttpResponse:
         canonical = item.duplicate_of
         messages.info(request, f"{item.key} was merged into {canonical.key}.")
         return redirect("item-detail", key=canonical.key)
-    return _item_page(request, item)
-
-
-@require_POST
-@rate_limited("comment", "commented")
-def comment_post_view(request: HttpRequest, key: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        messages.info(request, "Log in or sign up to comment.")
-        return _login_to_comment(key)
-    item = visible_item_or_404(request, key)
-    membership = membership_for(request)
-    form = CommentForm(
-        request.POST,
-        request.FILES,
-        is_staff=membership is not None,
-        tenant=request.tenant,
-        existing_count=Attachment.objects.for_tenant(request.tenant).filter(item=item).count(),
-    )
-    if not form.is_valid():
-        return _item_page(request, item, form=form, status=400)
-    try:
-        comment = comment_post(
-            tenant=request.tenant,
-            item=item,
-            author=request.user,
-            membership=membership,
-            **form.cleaned_data,
-        )
-    except AttachmentRejected as error:  # e.g. another upload took the last places
-        form.add_error("attachments", error.messages)
-        return _item_page(request, item, form=form, status=400)
-    messages.success(request, "Internal note added." if comment.is_internal else "Comment posted.")
-    return redirect(_comments_url(item, f"comment-{comment.pk}"))
-
-
-def _edit_window_closed(request: HttpRequest, item: FeedbackItem, comment: Comment) -> HttpResponse:
-    minutes = settings.FEEDBACK_COMMENT_EDIT_WINDOW_MINUTES
-    messages.error(request, f"Comments can be changed for {minutes} minutes after posting.")
-    return redirect(_comments_url(item, f"comment-{comment.pk}"))
-
-
-@require_http_methods(["GET", "POST"])
-def comment_edit_view(request: HttpRequest, key: str, comment_id: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return _login_to_comment(key)
-    item = visible_item_or_404(request, key)
-    is_staff = membership_for(request) is not None
-    try:
-        comment = comment_get_own(
-            tenant=request.tenant,
-            item=item,
-            author=request.user,
-            comment_id=comment_id,
-            is_staff=is_staff,
-        )
-    except Comment.DoesNotExist as error:
-        raise Http404("No such comment.") from error
-    if timezone.now() > comment.editable_until:
-        return _edit_window_closed(request, item, comment)
-    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
-    if request.method == "POST" and form.is_valid():
-        try:
-            comment_edit(
-                tenant=request.tenant,
-                item=item,
-                author=request.user,
-                comment_id=comment.pk,
-                body=form.cleaned_data["body"],
-                is_staff=is_staff,
-            )
-        except CommentEditWindowClosed:  # the window closed while the form was open
-            return _edit_window_closed(request, item, comment)
-        except Comment.DoesNotExist as error:  # deleted by staff meanwhile
-            raise Http404("No such comment.") from error
-        messages.success(request, "Your comment is updated.")
-        return redirect(_comments_url(item, f"comment-{comment.pk}"))
-    return render(
-        request,
-        "feedback/comment_edit.html",
-        {"item": item, "comment": comment, "form": form},
-        status=400 if form.errors else 200,
-    )
-
-
-@require_POST
-def comment_delete_view(request: HttpRequest, key: str, comment_id: int) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return _login_to_comment(key)
-    item = visible_item_or_404(request, key)
-    try:
-        comment_delete(
-            tenant=request.tenant,
-            item=item,
-            comment_id=comment_id,
-            membership=membership_for(request),
-        )
-    except Comment.DoesNotExist as error:
-        raise Http404("No such comment.") from error
-    messages.success(request, "Comment deleted.")
-    return redirect(_comments_url(item))
-
-
-@require_POST
-@rate_limited("upload", "uploaded files")
-def item_attachments_add_view(request: HttpRequest, key: str) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={reverse('item-detail', kwargs={'key': key})}")
-    item = visible_item_or_404(request, key)
-    if not _may_add_attachments(request, item):
-        raise PermissionDenied("Only the reporter and the team can add files here.")
-    form = AttachmentAddForm(
-        request.POST,
-        request.FILES,
-        tenant=request.tenant,
-        existing_count=len(item.attachments.all()),
-    )
-    if form.is_valid():
-        try:
-            added = attachments_add(
-                tenant=request.tenant,
-                item=item,
-                uploaded_by=request.user,
-                files=form.cleaned_data["attachments"],
-            )
-        except AttachmentRejected as error:  # e.g. a concurrent upload took the last places
-            form.add_error("attachments", error.messages)
-        else:
-            messages.success(request, f"{len(added)} file{'s' if len(added) != 1 else ''} added.")
-            return redirect("item-detail", key=item.key)
-    return _item_page(request, item, attachment_form=form)
-
-
-def _attachment(request: HttpRequest, key: str, pk: int) -> Attachment:
-    try:
-        return attachment_get(
-            tenant=request.tenant,
-            viewer=request.user,
-            number=_number_from_key(request, key),
-            pk=pk,
-            is_staff=membership_for(request) is not None,
-        )
-    except Attachment.DoesNotExist as error:
-        raise Http404("No such file.") from error
-
-
-def _file_response(stored: Any, content_type: str, filename: str, inline: bool) -> FileResponse:
-    """Serve a stored file with the type we decided; nothing in it may run on our origin."""
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as error:  # the row outlived its file (restored backup, ops)
-        raise Http404("No such file.") from error
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=filename,
-        # A plain str: WSGI servers (runserver's wsgiref) reject the TextChoices member.
-        content_type=(
-            "text/plain; charset=utf-8"
-            if content_type == Attachment.ContentType.TEXT
-            else str(content_type)
-        ),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-def item_attachment_view(request: HttpRequest, key: str, pk: int) -> FileResponse:
-    attachment = _attachment(request, key, pk)
-    return _file_response(
-        attachment.file,
-        attachment.content_type,
-        attachment.download_name,
-        inline=attachment.is_raster_image,
-    )
-
-
-def item_attachment_thumbnail_view(request: HttpRequest, key: str, pk: int) -> FileResponse:
-    attachment = _attachment(request, key, pk)
-    if not attachment.thumbnail:
-        raise Http404("No thumbnail.")
-    stem = attachment.download_name.rsplit(".", 1)[0]
-    extension = Attachment.EXTENSIONS[attachment.thumbnail_type]
-    return _file_response(
-        attachment.thumbnail,
-        attachment.thumbnail_type,
-        f"{stem}-thumbnail{extension}",
-        inline=True,
-    )
+    return item_page_response(request, item)
 
 
 @rate_limited("submit", "submitted feedback")

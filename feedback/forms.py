@@ -271,7 +271,8 @@ class AnonymousItemSubmitForm(ItemSubmitForm):
             label="Your email",
             max_length=254,
             help_text="We send a link to publish your feedback, and updates about it. "
-            "Nothing is shown publicly until you confirm.",
+            "Nothing is shown publicly until you confirm; then the part before the @ is "
+            "shown as your name.",
             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         )
         # First thing on the form, and the honeypot stays last.

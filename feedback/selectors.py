@@ -32,7 +32,7 @@ from feedback.models import (
     Tag,
     Vote,
 )
-from tenants.models import Tenant, User
+from tenants.models import Membership, Tenant, User
 
 Sort = Literal["top", "new", "trending"]
 SORT_ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -289,8 +289,11 @@ def comment_thread(
     `viewer_can_edit` (the viewer's own comment, still inside the edit window)."""
     queryset = comments_visible_to(tenant=tenant, item=item, is_staff=is_staff)
     files = Attachment.objects.for_tenant(tenant).order_by("id")
-    queryset = queryset.select_related("author").prefetch_related(
-        Prefetch("attachments", queryset=files)
+    staff = Membership.objects.for_tenant(tenant).filter(user=OuterRef("author"))
+    queryset = (
+        queryset.select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=files))
+        .annotate(author_is_staff=Exists(staff))
     )
     if not viewer.is_authenticated:
         return queryset.annotate(viewer_can_edit=Value(False))

@@ -41,7 +41,7 @@ from feedback.services import (
     vote_cast,
     vote_withdraw,
 )
-from portal.ratelimit import rate_limited
+from portal.ratelimit import check_limits, rate_limited, too_many_requests
 from portal.text import single_line
 from tenants.roles import membership_for
 from tenants.views import safe_next_url
@@ -226,6 +226,10 @@ def item_submit_view(request: HttpRequest) -> HttpResponse:
 
 
 def _submit_anonymously(request: HttpRequest, form: AnonymousItemSubmitForm) -> HttpResponse:
+    # Per address too: the form must not become a way to mail anyone over and over.
+    retry_after = check_limits(request, "anonymous_submit", account=form.cleaned_data["email"])
+    if retry_after is not None:
+        return too_many_requests(request, retry_after, "submitted feedback for this address")
     try:
         item = item_submit_anonymous(
             tenant=request.tenant, email=form.cleaned_data["email"], **form.submission()
@@ -267,6 +271,9 @@ def item_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
         item, first_time = item_confirm(tenant=request.tenant, token=token)
     except (TokenInvalid, FeedbackItem.DoesNotExist):
         return render(request, "feedback/item_confirm_invalid.html", status=400)
+    if not item.is_public and not request.user.is_authenticated:
+        # A confirmed security report stays private: there is no public page to show.
+        return render(request, "feedback/item_confirmed_private.html", {"item": item})
     if first_time:
         messages.success(request, f"Thank you! {item.key} is published. We will keep you posted.")
     else:

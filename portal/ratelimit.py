@@ -47,12 +47,20 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def limit_hit(*, tenant_id: int | None, scope: str, identity: str, limit: Limit) -> int | None:
-    """Count one hit; None while under the limit, else seconds until the window ends."""
+def _window_key(
+    *, tenant_id: int | None, scope: str, identity: str, limit: Limit
+) -> tuple[str, int]:
+    """The cache key of the current window and the seconds until it ends."""
     now = time.time()
     window = int(now // limit.seconds)
     digest = hashlib.sha256(identity.encode()).hexdigest()[:24]
     key = f"ratelimit:{tenant_id or 0}:{scope}:{digest}:{window}"
+    return key, max(1, int((window + 1) * limit.seconds - now))
+
+
+def limit_hit(*, tenant_id: int | None, scope: str, identity: str, limit: Limit) -> int | None:
+    """Count one hit; None while under the limit, else seconds until the window ends."""
+    key, retry_after = _window_key(tenant_id=tenant_id, scope=scope, identity=identity, limit=limit)
     if cache.add(key, 1, timeout=limit.seconds + 5):
         count = 1
     else:
@@ -61,9 +69,13 @@ def limit_hit(*, tenant_id: int | None, scope: str, identity: str, limit: Limit)
         except ValueError:  # expired between add and incr: a new window started
             cache.add(key, 1, timeout=limit.seconds + 5)
             count = 1
-    if count <= limit.count:
-        return None
-    return max(1, int((window + 1) * limit.seconds - now))
+    return None if count <= limit.count else retry_after
+
+
+def limit_reached(*, tenant_id: int | None, scope: str, identity: str, limit: Limit) -> int | None:
+    """Like limit_hit without counting: for limits on failures (wrong passwords)."""
+    key, retry_after = _window_key(tenant_id=tenant_id, scope=scope, identity=identity, limit=limit)
+    return retry_after if (cache.get(key) or 0) >= limit.count else None
 
 
 def too_many_requests(request: HttpRequest, retry_after: int, what: str) -> HttpResponse:
@@ -75,8 +87,13 @@ def too_many_requests(request: HttpRequest, retry_after: int, what: str) -> Http
     return response
 
 
-def check_limits(request: HttpRequest, scope: str, *, account: str | None = None) -> int | None:
-    """Apply the per-IP and per-user (or per-account) limits configured for `scope`."""
+def check_limits(
+    request: HttpRequest, scope: str, *, account: str | None = None, count: bool = True
+) -> int | None:
+    """Apply the per-IP and per-user (or per-account) limits configured for `scope`.
+
+    With `count=False` only looks: whether the limit is already reached.
+    """
     tenant = getattr(request, "tenant", None)
     tenant_id = tenant.pk if tenant else None
     limits = settings.RATE_LIMITS.get(scope, {})
@@ -89,7 +106,7 @@ def check_limits(request: HttpRequest, scope: str, *, account: str | None = None
     for kind, text in limits.items():
         if kind not in identities:
             continue
-        retry_after = limit_hit(
+        retry_after = (limit_hit if count else limit_reached)(
             tenant_id=tenant_id,
             scope=f"{scope}:{kind}",
             identity=identities[kind],

@@ -43,11 +43,15 @@ class TenantAdminSite(admin.AdminSite):
     login_form = TenantStaffLoginForm
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        account = request.POST.get("username", "")
         if request.method == "POST":
-            retry_after = check_limits(request, "login", account=request.POST.get("username", ""))
+            retry_after = check_limits(request, "login", account=account, count=False)
             if retry_after is not None:
                 return too_many_requests(request, retry_after, "tried to log in")
-        return super().login(request, extra_context)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code != 302:  # failures count
+            check_limits(request, "login", account=account)
+        return response
 
     def has_permission(self, request: HttpRequest) -> bool:
         return getattr(request, "tenant", None) is not None and membership_for(request) is not None

@@ -34,10 +34,14 @@ class PortalLoginView(LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Per IP and per account, so neither many accounts from one place nor one
         # account from many places can be guessed at speed (BC-17).
-        retry_after = check_limits(request, "login", account=request.POST.get("username", ""))
+        account = request.POST.get("username", "")
+        retry_after = check_limits(request, "login", account=account, count=False)
         if retry_after is not None:
             return too_many_requests(request, retry_after, "tried to log in")
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code != 302:  # only failed attempts count
+            check_limits(request, "login", account=account)
+        return response
 
     def get_success_url(self) -> str:
         # A `next` that points back at the login page would loop for a signed-in user.

@@ -240,6 +240,7 @@ RATE_LIMITS = {
     "signup": {"ip": "10/3600"},
     "login": {"ip": "5/60", "account": "10/3600"},
     "upload": {"user": "20/3600"},
+    "anonymous_submit": {"account": "3/3600"},
 }
 
 # Portal behaviour

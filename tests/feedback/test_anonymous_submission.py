@@ -140,3 +140,30 @@ def test_another_portals_link_is_not_found_here(open_tenant, item_b):
     token = confirmation_token_make(item=item_b)
 
     assert make_client(HOST_A).post(f"/items/confirm/{token}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_confirmed_security_report_says_it_is_private(
+    submit, mailoutbox, django_capture_on_commit_callbacks, anon_a, open_tenant
+):
+    submit(email="visitor@example.test", kind="security", title="Reset link never expires")
+    link = confirm_link(mailoutbox[0])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anon_a.post(link)
+
+    assert response.status_code == 200
+    assert "AAA-1</strong> is a private report" in response.content.decode()
+    assert FeedbackItem.objects.for_tenant(open_tenant).get().awaiting_confirmation is False
+
+
+@pytest.mark.django_db
+def test_one_address_gets_at_most_three_confirmation_mails_an_hour(submit, mailoutbox, open_tenant):
+    statuses = [
+        submit(email="target@example.test", title=f"Spam attempt number {n}").status_code
+        for n in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
+    assert len(mailoutbox) == 3
+    assert FeedbackItem.objects.for_tenant(open_tenant).count() == 3

@@ -174,3 +174,15 @@ class TestHoneypot:
 
         assert '<div class="hp" aria-hidden="true">' in body
         assert 'tabindex="-1"' in body
+
+
+@pytest.mark.django_db
+def test_successful_logins_do_not_use_up_the_limit(tight_limits, user1):
+    statuses = [
+        make_client(HOST_A)
+        .post("/accounts/login/", {"username": "user1@a.test", "password": PASSWORD})
+        .status_code
+        for _ in range(8)
+    ]
+
+    assert statuses == [302] * 8

@@ -69,7 +69,9 @@ def signup_view(request: HttpRequest) -> HttpResponse:
             )
         except EmailAlreadyRegistered:
             form.add_error(
-                "email", "An account with this email already exists here. Log in instead."
+                "email",
+                "An account with this email already exists here. Log in, or use "
+                "“Forgot your password” to set one by email.",
             )
         else:
             login(request, user, backend="tenants.auth.TenantEmailBackend")

@@ -198,6 +198,13 @@ NOT_OBJECT_ROUTES: dict[str, str] = {
     "login": "no object",
     "logout": "no object",
     "signup": "no object",
+    "password-reset": "emails only the host tenant's account for the address",
+    "password-reset-sent": "static page",
+    "password-reset-complete": "static page",
+    "password-reset-confirm": (
+        "the uid is looked up inside the host tenant; another tenant's link shows the "
+        "invalid-link page and changes nothing (tests/tenants/test_password_reset.py)"
+    ),
     "health": "no object",
     "home": "lists the host's tenant only",
     "roadmap": "lists the host's tenant only (test_roadmap)",

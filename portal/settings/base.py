@@ -241,6 +241,7 @@ RATE_LIMITS = {
     "login": {"ip": "5/60", "account": "10/3600"},
     "upload": {"user": "20/3600"},
     "anonymous_submit": {"account": "3/3600"},
+    "password_reset": {"ip": "10/3600", "account": "3/3600"},
 }
 
 # Portal behaviour

@@ -557,4 +557,6 @@ class ReleaseNoteAdmin(TenantScopedAdmin):
 
 
 # Registers the email delivery log on the tenant admin site.
+# Survey results on the tenant admin site.
+from feedback import surveys_admin  # noqa: E402, F401
 from feedback.notifications import admin as notifications_admin  # noqa: E402, F401

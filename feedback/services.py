@@ -34,6 +34,7 @@ from feedback.notifications.outbox import (
 )
 from feedback.redaction import redact_secrets
 from feedback.subscriptions import subscription_ensure
+from feedback.surveys import csat_schedule, surveys_cancel_for_item
 from feedback.workflow import is_allowed
 from portal.markdown import render_markdown
 from portal.text import multi_line, single_line
@@ -250,6 +251,10 @@ def item_change_status(
             status=to_status, status_changed_at=change.created_at
         )
         notify_status_changed(tenant=tenant, item=locked, change=change)
+        if to_status == FeedbackItem.Status.RESOLVED:
+            csat_schedule(tenant=tenant, item=locked)
+        elif to_status != FeedbackItem.Status.CLOSED:
+            surveys_cancel_for_item(tenant=tenant, item=locked)  # reopened before the survey
     item.status = to_status
     item.status_changed_at = change.created_at
     return change

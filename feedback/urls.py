@@ -7,6 +7,7 @@ from feedback import (
     views_follow,
     views_releases,
     views_similar,
+    views_surveys,
 )
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("releases/feed.atom", views_releases.ReleaseNotesFeed(), name="release-feed"),
     path("releases/<slug:slug>/", views_releases.release_detail_view, name="release-detail"),
     path("", views.item_list_view, name="home"),
+    path("surveys/<str:token>/", views_surveys.survey_answer_view, name="survey-answer"),
     path("items/new/", views.item_submit_view, name="item-submit"),
     path("items/confirm/<str:token>/", views.item_confirm_view, name="item-confirm"),
     # Before items/<key>/, which would otherwise take "similar" for a key.

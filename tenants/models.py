@@ -51,6 +51,11 @@ class Tenant(models.Model):
     )
     brand_color = models.CharField(max_length=7, default="#3b5bdb", validators=[COLOR_VALIDATOR])
     logo = models.ImageField(upload_to="tenant-logos/", blank=True)
+    csat_delay_hours = models.PositiveIntegerField(
+        "CSAT survey delay (hours)",
+        default=24,
+        help_text="How long after an item is resolved its reporter is asked how it was handled.",
+    )
     reply_to_email = models.EmailField(
         "reply-to address",
         blank=True,

@@ -47,10 +47,11 @@ class Route:
 
 
 def _build_victims(item_b: Any, staff_b: Any) -> dict[str, models.Model]:
+    from django.utils import timezone
     from PIL.PngImagePlugin import PngInfo
 
     from feedback.attachments import attachments_add
-    from feedback.models import Component, OutboundMessage, StatusChange, Tag
+    from feedback.models import Component, OutboundMessage, StatusChange, SurveyInvite, Tag
     from feedback.services import comment_post, item_change_status
     from tenants.models import Membership
     from tests.factories import png_upload
@@ -90,6 +91,14 @@ def _build_victims(item_b: Any, staff_b: Any) -> dict[str, models.Model]:
         "feedback.outboundmessage": OutboundMessage.objects.for_tenant(tenant).get(
             item=item_b, event_type=OutboundMessage.Event.ACKNOWLEDGMENT
         ),
+        "feedback.surveyinvite": SurveyInvite.objects.create(
+            tenant=tenant,
+            item=item_b,
+            user=item_b.reporter,
+            scheduled_at=timezone.now(),
+            status=SurveyInvite.Status.SENT,
+            comment=f"{SENTINEL} survey comment",
+        ),
     }
 
 
@@ -115,6 +124,12 @@ def _unsubscribe_token(victims: Victims) -> dict[str, Any]:
 
     item = victims.item
     return {"token": unsubscribe_token_make(tenant=item.tenant, user=item.reporter)}
+
+
+def _survey_token(victims: Victims) -> dict[str, Any]:
+    from feedback.notifications.tokens import survey_token_make
+
+    return {"token": survey_token_make(invite=victims.of("feedback.surveyinvite"), score=1)}
 
 
 def _admin_routes() -> list[Route]:
@@ -182,6 +197,9 @@ ROUTES: list[Route] = [
     # B's signed unsubscribe link on A's host: 404, B's preference untouched.
     Route("notification-unsubscribe", "get", _unsubscribe_token),
     Route("notification-unsubscribe", "post", _unsubscribe_token),
+    # B's signed survey link on A's host: 404, B's invitation unanswered.
+    Route("survey-answer", "get", _survey_token),
+    Route("survey-answer", "post", _survey_token, data={"comment": "hacked"}),
 ]
 
 # URL patterns (by name, or by pattern text when unnamed) that take no object of a tenant.

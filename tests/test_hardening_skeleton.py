@@ -30,11 +30,13 @@ class TestPlatformAdminTenants:
                 "ticket_prefix": "CCC",
                 "brand_color": "#3b5bdb",
                 "attachment_max_bytes": 10 * 1024 * 1024,
+                "csat_delay_hours": 48,
             },
         )
 
         assert response.status_code == 302
         assert Tenant.objects.get(slug="c").name == "C"
+        assert Tenant.objects.get(slug="c").csat_delay_hours == 48
 
     def test_suspend_a_tenant_with_staff_and_verify_its_domain(self, root_client, staff1, tenant_a):
         domain = DomainFactory(tenant=tenant_a, host="feedback.a.test", is_verified=False)

@@ -14,6 +14,7 @@ from feedback.models.items import (
     TicketCounter,
 )
 from feedback.models.releases import RELEASE_BODY_MAX_LENGTH, ReleaseNote
+from feedback.models.surveys import SurveyInvite
 from feedback.models.votes import Vote
 from feedback.notifications.models import NotificationPreference, OutboundMessage
 
@@ -34,6 +35,7 @@ __all__ = [
     "ReleaseNote",
     "StatusChange",
     "Subscription",
+    "SurveyInvite",
     "Tag",
     "TicketCounter",
     "Vote",

@@ -9,10 +9,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from feedback.models import Comment, FeedbackItem, ReleaseNote, StatusChange, Vote
+from feedback.models import Comment, FeedbackItem, ReleaseNote, StatusChange, SurveyInvite, Vote
 from feedback.notifications.headers import address_header, from_address, header_text
 from feedback.notifications.models import OutboundMessage
-from feedback.notifications.tokens import confirmation_token_make, unsubscribe_token_make
+from feedback.notifications.tokens import (
+    confirmation_token_make,
+    survey_token_make,
+    unsubscribe_token_make,
+)
 from tenants.resolver import tenant_base_url
 
 Event = OutboundMessage.Event
@@ -68,6 +72,8 @@ def _context(message: OutboundMessage) -> tuple[str, dict[str, Any]]:
             raise EventGone("The reply was deleted or made internal before the email went out.")
         context["comment"] = comment
         return f"[{item.key}] New reply from {tenant.name}: {title}", context
+    if message.event_type == Event.CSAT_SURVEY:
+        return _survey_context(message, item, context)
     if message.event_type == Event.MERGED:
         canonical = item.duplicate_of
         if canonical is None:
@@ -75,6 +81,35 @@ def _context(message: OutboundMessage) -> tuple[str, dict[str, Any]]:
         context.update(canonical=canonical, canonical_url=_item_url(canonical))
         return f"[{item.key}] Merged into {canonical.key}: {title}", context
     raise EventGone(f"Unknown event {message.event_type!r}.")
+
+
+def _survey_context(
+    message: OutboundMessage, item: FeedbackItem, context: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """Five one-click score links, each signed for this invitation and score."""
+    invite = (
+        SurveyInvite.objects.for_tenant(message.tenant)
+        .filter(pk=message.event_id)
+        .exclude(status=SurveyInvite.Status.CANCELLED)
+        .first()
+    )
+    if invite is None:
+        raise EventGone("The survey was cancelled before the email went out.")
+    if item.status not in {FeedbackItem.Status.RESOLVED, FeedbackItem.Status.CLOSED}:
+        raise EventGone("The item was reopened before the survey went out.")
+    context["score_links"] = [
+        (
+            score,
+            _absolute(
+                message.tenant,
+                reverse(
+                    "survey-answer", kwargs={"token": survey_token_make(invite=invite, score=score)}
+                ),
+            ),
+        )
+        for score in range(1, 6)
+    ]
+    return f"How did we handle {item.key}?", context
 
 
 def _release_context(message: OutboundMessage) -> tuple[str, dict[str, Any]]:

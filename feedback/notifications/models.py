@@ -22,6 +22,7 @@ class OutboundMessage(TenantOwnedModel):
         RELEASE_PUBLISHED = "release_published", "Release note published"
         CONFIRM_SUBMISSION = "confirm_submission", "Confirm an anonymous submission"
         TEST = "test", "Test email"
+        CSAT_SURVEY = "csat_survey", "CSAT survey"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

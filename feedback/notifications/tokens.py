@@ -59,3 +59,35 @@ def confirmation_token_read(token: str) -> ConfirmationClaim:
         return ConfirmationClaim(tenant_id=int(data["t"]), item_id=int(data["i"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
         raise TokenInvalid from error
+
+
+_SURVEY_SALT = "feedback.surveys.score"
+SURVEY_TOKEN_MAX_AGE = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class SurveyClaim:
+    tenant_id: int
+    invite_id: int
+    score: int
+
+
+def survey_token_make(*, invite: object, score: int) -> str:
+    """The one-click link token recording `score` for one survey invitation."""
+    return signing.dumps(
+        {"t": invite.tenant_id, "i": invite.pk, "s": int(score)}, salt=_SURVEY_SALT, compress=True
+    )
+
+
+def survey_token_read(token: str) -> SurveyClaim:
+    """The tenant, invitation and score a token names; TokenInvalid if forged or expired."""
+    try:
+        data = signing.loads(token, salt=_SURVEY_SALT, max_age=SURVEY_TOKEN_MAX_AGE)
+        claim = SurveyClaim(
+            tenant_id=int(data["t"]), invite_id=int(data["i"]), score=int(data["s"])
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise TokenInvalid from error
+    if not 1 <= claim.score <= 5:
+        raise TokenInvalid
+    return claim

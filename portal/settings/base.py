@@ -174,6 +174,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Sends whatever the on-commit hand-over missed (broker down, worker lost).
     "outbox-sweep": {"task": "feedback.notifications.tasks.outbox_sweep", "schedule": 60.0},
+    # Surveys are rows with a send time, not ETA tasks (Redis redelivers those, BC-15).
+    "surveys-send-due": {"task": "feedback.tasks.surveys_send_due", "schedule": 300.0},
 }
 
 # Email: files under var/mail unless EMAIL_URL (smtp://user:pass@host:587/?tls=True)

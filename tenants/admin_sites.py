@@ -90,7 +90,41 @@ tenant_admin_site = TenantAdminSite(name="admin")
 platform_admin_site = PlatformAdminSite(name="platform")
 
 
-class TenantScopedAdmin(admin.ModelAdmin):
+class TenantRolesMixin:
+    """Shared by the tenant site's model admins and inlines: choices inside the host's
+    tenant, and rights by role (viewers read, agents and above write, owners and admins
+    delete). Django's model permissions are not used on the tenant site."""
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        related = db_field.related_model
+        if issubclass(related, TenantOwnedModel):
+            kwargs["queryset"] = related.objects.for_tenant(request.tenant)
+        elif related is User:
+            kwargs["queryset"] = User.objects.for_tenant(request.tenant)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _membership(self, request: HttpRequest) -> Membership | None:
+        return membership_for(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._membership(request) is not None
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        membership = self._membership(request)
+        return membership is not None and membership.can_edit
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        membership = self._membership(request)
+        return membership is not None and membership.can_edit
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        membership = self._membership(request)
+        return membership is not None and membership.can_manage_tenant
+
+
+class TenantScopedAdmin(TenantRolesMixin, admin.ModelAdmin):
     """Base for every model admin on the tenant site: rows, choices and writes stay in the tenant.
 
     Viewers read; agents and above write; deleting needs owner or admin.
@@ -156,16 +190,6 @@ class TenantScopedAdmin(admin.ModelAdmin):
         obj.tenant = request.tenant  # from the host, never from the form
         super().save_model(request, obj, form, change)
 
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        related = db_field.related_model
-        if issubclass(related, TenantOwnedModel):
-            kwargs["queryset"] = related.objects.for_tenant(request.tenant)
-        elif related is User:
-            kwargs["queryset"] = User.objects.for_tenant(request.tenant)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def formfield_for_manytomany(
         self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any
     ) -> Any:
@@ -174,29 +198,11 @@ class TenantScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = related.objects.for_tenant(request.tenant)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def _membership(self, request: HttpRequest) -> Membership | None:
-        return membership_for(request)
-
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._membership(request) is not None
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._membership(request) is not None
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        membership = self._membership(request)
-        return membership is not None and membership.can_edit
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        membership = self._membership(request)
-        return membership is not None and membership.can_edit
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        membership = self._membership(request)
-        return membership is not None and membership.can_manage_tenant
-
-
-class TenantScopedInline(admin.options.InlineModelAdmin):
+class TenantScopedInline(TenantRolesMixin, admin.options.InlineModelAdmin):
     """Base for inlines on the tenant site: rows and choices stay in the host's tenant.
 
     Saving is left to the parent admin's `save_formset`, which calls the services (and so
@@ -228,31 +234,6 @@ class TenantScopedInline(admin.options.InlineModelAdmin):
 
         TenantBoundFormSet.__name__ = formset_class.__name__
         return TenantBoundFormSet
-
-    def formfield_for_foreignkey(
-        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        related = db_field.related_model
-        if issubclass(related, TenantOwnedModel):
-            kwargs["queryset"] = related.objects.for_tenant(request.tenant)
-        elif related is User:
-            kwargs["queryset"] = User.objects.for_tenant(request.tenant)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return membership_for(request) is not None
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        membership = membership_for(request)
-        return membership is not None and membership.can_edit
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        membership = membership_for(request)
-        return membership is not None and membership.can_edit
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        membership = membership_for(request)
-        return membership is not None and membership.can_manage_tenant
 
 
 class PlatformTenantInline(admin.options.InlineModelAdmin):

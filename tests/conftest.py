@@ -38,6 +38,17 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what the services schedule on commit (the hand-over to Celery, eager here)."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def tenant_a(db):
     return TenantFactory(slug="a", name="Tenant A", ticket_prefix="AAA")
 

@@ -46,17 +46,6 @@ def recipients_of(messages):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the services schedule on commit (the hand-over to Celery, eager here)."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def user3(tenant_a):
     return UserFactory(tenant=tenant_a, email="user3@a.test")
 

@@ -32,17 +32,6 @@ def at(hours: float):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the services schedule on commit (the hand-over to Celery, eager here)."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
 def idea(committed, tenant_a, user1):
     with at(-1):
         item = committed(submit_item, tenant_a, user1, title="Export invoices as CSV")

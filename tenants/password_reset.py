@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import urlsafe_base64_decode
 
 from portal.ratelimit import check_limits, too_many_requests
@@ -44,7 +44,16 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
         return {**super().get_form_kwargs(), "tenant": self.request.tenant}
 
     def form_valid(self, form: TenantPasswordResetForm) -> HttpResponse:
-        self.extra_email_context = {"tenant": self.request.tenant}
+        tenant = self.request.tenant
+        base = f"{self.request.scheme}://{self.request.get_host()}"
+        # The same branded layout as every other email (templates/emails/base.html).
+        self.extra_email_context = {
+            "tenant": tenant,
+            "brand_color": tenant.brand_color,
+            "logo_url": base + tenant.logo.url if tenant.logo else "",
+            "portal_url": base + "/",
+            "preferences_url": base + reverse("notification-preferences"),
+        }
         return super().form_valid(form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -37,7 +37,10 @@ class TestPasswordReset:
         assert main_part(known) == main_part(unknown)
         assert [m.to for m in mailoutbox] == [["user1@a.test"]]
         assert mailoutbox[0].subject == "Set your password for Tenant A feedback"
-        assert len(mailoutbox[0].alternatives) == 1
+        [(html, mimetype)] = mailoutbox[0].alternatives
+        assert mimetype == "text/html"
+        assert "background:#3b5bdb" in html  # the tenant's colour, the shared email layout
+        assert reset_link(mailoutbox[0]) in html
 
     def test_only_the_host_tenants_account_is_mailed(self, anon_a, user_b, mailoutbox):
         anon_a.post("/accounts/password-reset/", {"email": "user1@b.test"})
